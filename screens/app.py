@@ -1,0 +1,75 @@
+"""The tui-ft Textual app: one mode per area, a header naming the host and active run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from screens.areas import AREAS
+from tui_ft import __version__
+from tui_ft.config import Config
+from tui_ft.host import Host, LocalHost
+from tui_ft.paths import styles_dir
+from tui_ft.workspace import Workspace
+
+
+def _stylesheets() -> list[str]:
+    """app.tcss first, then one sheet per area."""
+    folder = styles_dir()
+    sheets = sorted(folder.glob("*.tcss"), key=lambda p: (p.name != "app.tcss", p.name))
+    return [str(p) for p in sheets]
+
+
+class TuiFtApp(App[int]):
+    TITLE = "tui-ft"
+    MODES = {area.mode: area.make for area in AREAS}  # noqa: RUF012 - Textual's API
+    BINDINGS = [  # noqa: RUF012
+        *(Binding(a.key, f"switch_mode('{a.mode}')", a.title) for a in AREAS),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    active_run: reactive[str | None] = reactive(None)
+
+    def __init__(
+        self,
+        *,
+        config: Config | None = None,
+        host: Host | None = None,
+        workspace: Workspace | None = None,
+        start_mode: str = "env",
+    ) -> None:
+        super().__init__(css_path=_stylesheets())
+        self.config = config or Config()
+        self.host = host or LocalHost()
+        self.workspace = workspace or Workspace(self.host, self.config.workspace)
+        self.start_mode = start_mode
+
+    def on_mount(self) -> None:
+        self.sub_title = self.status_line()
+        self.switch_mode(self.start_mode)
+
+    def status_line(self, area: str = "") -> str:
+        parts = [f"host: {self.host.describe()}", f"run: {self.active_run or '—'}"]
+        if area:
+            parts.insert(0, area)
+        return " · ".join(parts)
+
+    def watch_active_run(self) -> None:
+        self.sub_title = self.status_line(getattr(self.screen, "AREA_TITLE", ""))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for area in AREAS:
+            yield SystemCommand(
+                f"Go to {area.title}",
+                area.help,
+                lambda mode=area.mode: self.switch_mode(mode),
+            )
+
+    @property
+    def version(self) -> str:
+        return __version__

@@ -1,0 +1,101 @@
+"""User configuration: a typed model, one function saying where it lives.
+
+`TUI_FT_CONFIG` points at another file (tests use it); `TUI_FT_WORKSPACE` overrides
+the workspace location. Nothing is read or created at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tui_ft.atomic import atomic_write_text
+
+DATA_DISKS = ("/root/autodl-tmp",)
+"""Data disks of rented boxes: the workspace goes there when one exists (the
+system disk of such boxes is small and is reset with the image)."""
+
+
+class ConfigError(ValueError):
+    """A config file that cannot be used, with the file and field named."""
+
+
+def config_path() -> Path:
+    """The config file: `$TUI_FT_CONFIG`, else `$XDG_CONFIG_HOME/tui-ft/config.yaml`."""
+    override = os.environ.get("TUI_FT_CONFIG")
+    if override:
+        return Path(override).expanduser()
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "tui-ft" / "config.yaml"
+
+
+def default_workspace() -> str:
+    """`$TUI_FT_WORKSPACE`, else `tui-ft/` on the data disk when the box has one, else ~/tui-ft."""
+    override = os.environ.get("TUI_FT_WORKSPACE")
+    if override:
+        return str(Path(override).expanduser())
+    for disk in DATA_DISKS:
+        if os.path.isdir(disk):
+            return os.path.join(disk, "tui-ft")
+    return str(Path.home() / "tui-ft")
+
+
+@dataclass
+class Config:
+    workspace: str = field(default_factory=default_workspace)
+    llama_cpp_dir: str | None = None
+    """A llama.cpp checkout (converter script and built tools); None: use llama-cpp-python's."""
+    hourly_price: float | None = None
+    """What the rented box costs per hour, to show the cost of a run."""
+    currency: str = "¥"
+    gpu_sample_interval: float = 1.0
+    default_host: str | None = None
+    """An SSH alias to open by default; None: this machine."""
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Config:
+        path = path or config_path()
+        if not path.exists():
+            return cls()
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+            raise ConfigError(f"{path}{where}: not valid YAML ({exc})") from exc
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{path}: expected a mapping of settings, got {type(raw).__name__}")
+        return cls.from_dict(raw, source=str(path))
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any], source: str = "config") -> Config:
+        known = {f.name: f for f in fields(cls)}
+        unknown = sorted(set(raw) - set(known))
+        if unknown:
+            raise ConfigError(f"{source}: unknown setting(s) {', '.join(unknown)}")
+        cfg = cls()
+        for key, value in raw.items():
+            if value is None:
+                setattr(cfg, key, None)
+                continue
+            if key in ("hourly_price", "gpu_sample_interval"):
+                if not isinstance(value, int | float) or value < 0:
+                    raise ConfigError(
+                        f"{source}: {key} must be a non-negative number, got {value!r}"
+                    )
+                value = float(value)
+            elif not isinstance(value, str):
+                raise ConfigError(f"{source}: {key} must be text, got {value!r}")
+            setattr(cfg, key, value)
+        if os.environ.get("TUI_FT_WORKSPACE"):
+            cfg.workspace = default_workspace()
+        return cfg
+
+    def save(self, path: Path | None = None) -> Path:
+        path = path or config_path()
+        atomic_write_text(path, yaml.safe_dump(asdict(self), sort_keys=False, allow_unicode=True))
+        return path
