@@ -18,12 +18,13 @@ modules get the placeholder: availability probes elsewhere still find nothing.
 
 from __future__ import annotations
 
-import importlib.abc
 import importlib.machinery
 import sys
-import sysconfig
 import types
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 STUBBED = ("torchaudio",)
 PTH_NAME = "tui_ft_textonly.pth"
@@ -42,7 +43,10 @@ class _MissingModule(types.ModuleType):
         raise ImportError(f"{MESSAGE} (used: {self.__name__}.{attr})")
 
 
-class _Loader(importlib.abc.Loader):
+class _Loader:
+    # Plain classes, not importlib.abc: this module runs at every interpreter start
+    # (the .pth hook) and importlib.abc pulls in importlib.resources and asyncio.
+
     def create_module(self, spec):
         return _MissingModule(spec.name)
 
@@ -61,7 +65,7 @@ def _importer() -> str:
     return ""
 
 
-class TextOnlyFinder(importlib.abc.MetaPathFinder):
+class TextOnlyFinder:
     """Answers only LLaMA-Factory's own `import torchaudio`.
 
     Availability probes (`importlib.util.find_spec` in transformers, for example)
@@ -91,6 +95,9 @@ def install_pth(site_packages: str | None = None) -> Path:
     neither depends on the order in which `.pth` files run nor breaks the
     interpreter if tui-ft is uninstalled later.
     """
+    import sysconfig  # here, not at the top: the hook's start-up cost stays near zero
+    from pathlib import Path
+
     site = Path(site_packages or sysconfig.get_paths()["purelib"])
     (site / f"{HOOK_MODULE}.py").write_text(Path(__file__).read_text("utf-8"), encoding="utf-8")
     target = site / PTH_NAME
