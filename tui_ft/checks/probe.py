@@ -1,0 +1,64 @@
+"""The torch probe: `python -c` on the box, answering one JSON line.
+
+torch is imported only in that subprocess, so neither the UI nor `tui-ft check`
+loads it (seconds of import, GBs of CUDA libraries), and the same probe runs on a
+remote box through `host.run`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from tui_ft.host.base import Host
+
+PROBE = r"""
+import json, sys
+out = {"python": sys.version.split()[0], "executable": sys.executable}
+try:
+    import torch
+except Exception as exc:
+    out["error"] = f"{type(exc).__name__}: {exc}"
+else:
+    out["torch"] = torch.__version__
+    out["cuda_build"] = torch.version.cuda
+    try:
+        out["cuda_available"] = bool(torch.cuda.is_available())
+        n = torch.cuda.device_count() if out["cuda_available"] else 0
+        out["devices"] = [torch.cuda.get_device_name(i) for i in range(n)]
+        out["bf16"] = bool(n and torch.cuda.is_bf16_supported())
+    except Exception as exc:
+        out["cuda_available"] = False
+        out["cuda_error"] = f"{type(exc).__name__}: {exc}"
+print("\n" + json.dumps(out))
+"""
+
+
+def box_python(host: Host) -> str:
+    """The interpreter to run on the host: this one locally, `python3` on a remote box."""
+    return "python3" if host.is_remote else sys.executable
+
+
+def parse_json_tail(text: str) -> dict[str, Any] | None:
+    """The last line of `text` that is a JSON object (libraries may print before it)."""
+    for line in reversed(text.strip().splitlines()):
+        line = line.strip()
+        if line.startswith("{"):
+            try:
+                value = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(value, dict):
+                return value
+    return None
+
+
+def probe_torch(host: Host, timeout: float = 180.0) -> dict[str, Any]:
+    """Run the probe; on any failure a dict with an "error" key saying what happened."""
+    res = host.run([box_python(host), "-c", PROBE], timeout=timeout)
+    data = parse_json_tail(res.stdout)
+    if data is None:
+        tail = (res.stderr or res.stdout).strip().splitlines()[-1:] or ["no output"]
+        return {"error": f"probe exited {res.returncode}: {tail[0]}"}
+    return data

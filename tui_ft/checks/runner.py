@@ -1,0 +1,62 @@
+"""All checks of a host: in-process here, `python -m tui_ft check --json` on a remote box.
+
+The torch probe always runs in a subprocess; the rest is cheap and runs where the
+checks are made.
+"""
+
+from __future__ import annotations
+
+from tui_ft.checks.base import CheckResult, fail
+from tui_ft.checks.disk import disk_checks
+from tui_ft.checks.gpu_checks import gpu_checks
+from tui_ft.checks.probe import box_python, parse_json_tail, probe_torch
+from tui_ft.checks.system import (
+    cpu_ram_checks,
+    hub_check,
+    llama_cpp_check,
+    llamafactory_check,
+    python_check,
+)
+from tui_ft.checks.torch_checks import torch_checks
+from tui_ft.config import Config
+from tui_ft.host.base import Host
+from tui_ft.workspace import Workspace
+
+
+def system_checks(host: Host, config: Config) -> list[CheckResult]:
+    """Checks of the machine itself (local only: a remote box answers `remote_checks`)."""
+    gpus = gpu_checks()
+    seen = sum(1 for r in gpus if r.name.startswith("gpu"))
+    return [
+        python_check(),
+        *torch_checks(probe_torch(host), seen),
+        *gpus,
+        *cpu_ram_checks(),
+        llamafactory_check(),
+        llama_cpp_check(config.llama_cpp_dir),
+        hub_check(),
+    ]
+
+
+def remote_checks(host: Host, ws: Workspace, timeout: float = 300.0) -> list[CheckResult]:
+    """Ask the box's own tui-ft for its checks (so torch and NVML are read on the box)."""
+    argv = [box_python(host), "-m", "tui_ft", "--workspace", ws.root, "check", "--json"]
+    res = host.run(argv, timeout=timeout)
+    data = parse_json_tail(res.stdout)
+    if data is None or "checks" not in data:
+        tail = (res.stderr or res.stdout).strip().splitlines()[-1:] or ["no output"]
+        return [
+            fail(
+                "tui-ft on the box",
+                f"`python3 -m tui_ft check` failed on {host.describe()}: {tail[0]}",
+                "pip install 'tui-ft[train]' on the box (into the python3 on its PATH)",
+            )
+        ]
+    return [CheckResult.from_dict(c) for c in data["checks"]]
+
+
+def run_checks(host: Host, config: Config, ws: Workspace, need: int = 0) -> list[CheckResult]:
+    """Every check for `host`; `need` is the free space the next step needs (bytes)."""
+    if host.is_remote:
+        return remote_checks(host, ws)
+    return [*system_checks(host, config), *disk_checks(ws, need)]

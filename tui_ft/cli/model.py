@@ -1,0 +1,132 @@
+"""`tui-ft model list|verify|download`: the workspace's models, headless."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from tui_ft.cli.common import CLIError, host_from_args, load_config, workspace_from_args
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("model", help="list, verify and download models")
+    msub = p.add_subparsers(dest="model_command", metavar="ACTION", required=True)
+
+    ls = msub.add_parser("list", help="the workspace's models with size and verification state")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(handler=run_list)
+
+    v = msub.add_parser("verify", help="check a model folder's files (shards, headers, sizes)")
+    v.add_argument("dir", help="model folder (or a name under the workspace's models/)")
+    v.add_argument("--manifest", metavar="FILE", help="published file list (sizes, sha256)")
+    v.add_argument("--sha256", action="store_true", help="hash the files (parallel)")
+    v.add_argument("--json", action="store_true")
+    v.add_argument("--progress", action="store_true", help="print 'progress DONE TOTAL' lines")
+    v.set_defaults(handler=run_verify)
+
+    d = msub.add_parser("download", help="download a model from a hub, then verify it")
+    d.add_argument("repo", help="repository id, e.g. Qwen/Qwen2.5-0.5B-Instruct")
+    d.add_argument(
+        "--hub",
+        choices=("modelscope", "hf"),
+        help="default: modelscope, or hf when HF_ENDPOINT is set or USE_MODELSCOPE_HUB=0",
+    )
+    d.add_argument("--revision", help="branch, tag or commit")
+    d.add_argument("--dest", metavar="DIR", help="default: the workspace's models/REPO")
+    d.add_argument("--json", action="store_true")
+    d.set_defaults(handler=run_download)
+
+
+def _resolve(ws, name: str) -> str:
+    if os.path.isabs(name) or os.path.exists(name):
+        return os.path.abspath(name) if not ws.host.is_remote else name
+    return ws.path("models", name)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from tui_ft.models import list_models
+    from tui_ft.units import human_bytes
+
+    config = load_config()
+    ws = workspace_from_args(args, host_from_args(args, config), config)
+    models = list_models(ws)
+    if args.json:
+        print(json.dumps([m.__dict__ for m in models], indent=2))
+        return 0
+    if not models:
+        print(f"no models in {ws.models}")
+    for m in models:
+        print(f"{human_bytes(m.size):>8}  {m.state:<10}  {m.name}")
+    return 0
+
+
+def _print_report(report) -> None:
+    from tui_ft.cli.check import print_results
+    from tui_ft.units import human_bytes
+
+    for f in report.files:  # du -sh style
+        flag = "" if f.status == "ok" else f"  {f.status.upper()}: {f.reason}"
+        print(f"{human_bytes(f.size):>8}  {f.path}{flag}")
+    print(f"{human_bytes(report.total_size):>8}  total\n")
+    print_results(report.findings)
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    from tui_ft.models import record_verification, verify_model
+    from tui_ft.models.manifest import ManifestError
+
+    config = load_config()
+    host = host_from_args(args, config)
+    ws = workspace_from_args(args, host, config)
+    path = _resolve(ws, args.dir)
+
+    def progress(done: int, total: int) -> None:
+        print(f"progress {done} {total}", file=sys.stderr, flush=True)
+
+    try:
+        report = verify_model(
+            host, path, args.manifest, args.sha256, progress if args.progress else None
+        )
+    except ManifestError as exc:
+        raise CLIError(str(exc)) from exc
+    if path.startswith(ws.models.rstrip("/") + "/") and report.files:
+        record_verification(ws, report)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        _print_report(report)
+    return 1 if report.status == "fail" else 0
+
+
+def run_download(args: argparse.Namespace) -> int:
+    from tui_ft.models.download import DownloadError, default_hub, download
+
+    config = load_config()
+    host = host_from_args(args, config)
+    ws = workspace_from_args(args, host, config)
+    hub = args.hub or default_hub()
+    dest = args.dest or ws.path("models", args.repo)
+    if host.is_remote:  # the files go to the box: its own tui-ft downloads them there
+        argv = ["python3", "-m", "tui_ft", "--workspace", ws.root, "model", "download", args.repo]
+        argv += ["--hub", hub, "--dest", dest] + (["--json"] if args.json else [])
+        for line in host.stream(argv):
+            print(line)
+        return 0
+    print(
+        f"downloading {args.repo} from {hub} into {dest} (resumes partial files)", file=sys.stderr
+    )
+    try:
+        report = download(args.repo, dest, hub, args.revision)
+    except DownloadError as exc:
+        raise CLIError(str(exc), code=1) from exc
+    from tui_ft.models import record_verification
+
+    if dest.startswith(ws.models.rstrip("/") + "/"):
+        record_verification(ws, report)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        _print_report(report)
+    return 1 if report.status == "fail" else 0
