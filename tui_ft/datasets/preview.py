@@ -1,0 +1,45 @@
+"""A page of records as turns (system / user / assistant), the way the template sees them.
+
+Plain data (JSON-ready) so a page can come from `tui-ft data preview --json` on a box.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from typing import Any
+
+from tui_ft.datasets.detect import detect_format
+from tui_ft.datasets.entry import Mapping
+from tui_ft.datasets.readers import iter_records, read_slice
+from tui_ft.datasets.turns import record_turns
+from tui_ft.host.base import Host
+
+
+def preview_page(
+    host: Host, path: str, start: int, count: int, entry: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Records `start`..`start+count` rendered as turns, with the entry used to render them."""
+    if host.is_remote and path.endswith((".parquet", ".arrow")):
+        res = host.run(["python3", "-m", "tui_ft", "data", "preview", path, "--json",
+                        "--start", str(start), "--count", str(count)]
+                       + (["--entry", json.dumps(entry)] if entry else [])).check()  # fmt: skip
+        return json.loads(res.stdout)
+    if entry is None:
+        head = []
+        for rec in iter_records(host, path):
+            head.append(rec.data)
+            if len(head) >= 50:
+                break
+        entry = detect_format(head, posixpath.basename(path)).entry
+    mapping = Mapping.from_entry(entry)
+    records = [
+        {
+            "index": r.index,
+            "line": r.line,
+            "path": r.path,
+            "turns": [[t.role, t.content] for t in record_turns(r.data, mapping)],
+        }
+        for r in read_slice(host, path, start, count)
+    ]
+    return {"entry": entry, "start": start, "records": records}
