@@ -14,6 +14,7 @@ from tui_ft import __version__
 from tui_ft.config import Config
 from tui_ft.host import Host, LocalHost
 from tui_ft.paths import styles_dir
+from tui_ft.recipes.recorder import Recorder
 from tui_ft.workspace import Workspace
 
 
@@ -47,6 +48,7 @@ class TuiFtApp(App[int]):
         self.host = host or LocalHost()
         self.workspace = workspace or Workspace(self.host, self.config.workspace)
         self.start_mode = start_mode
+        self.recorder = Recorder()  # what the user does, to save as a recipe
 
     def on_mount(self) -> None:
         self.sub_title = self.status_line()

@@ -58,4 +58,11 @@ AREAS: tuple[Area, ...] = (
         "merge LoRA, convert to GGUF, Ollama Modelfile",
         "screens.export:ExportScreen",
     ),
+    Area(
+        "recipes",
+        "7",
+        "Recipes",
+        "list, edit, validate, replay and record recipes",
+        "screens.recipes:RecipesScreen",
+    ),
 )

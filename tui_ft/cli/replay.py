@@ -1,0 +1,115 @@
+"""`tui-ft replay RECIPE` and `tui-ft recipe list|validate|show`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from tui_ft.cli.common import CLIError, host_from_args, load_config, workspace_from_args
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("replay", help="replay a recipe headless (resumes where it stopped)")
+    p.add_argument("recipe", help="a recipe file, or the name of a shipped recipe")
+    p.add_argument("--from", dest="start", metavar="STEP", help="run again from this step")
+    p.add_argument("--dry-run", action="store_true", help="print the commands, run nothing")
+    p.add_argument("--json", action="store_true", help="JSON lines even on a terminal")
+    p.set_defaults(handler=run_replay)
+
+    r = sub.add_parser("recipe", help="list, validate or show recipes")
+    rs = r.add_subparsers(dest="action", metavar="ACTION", required=True)
+    rs.add_parser("list", help="the shipped recipes").set_defaults(handler=run_list)
+    v = rs.add_parser("validate", help="check a recipe; errors name step and field")
+    v.add_argument("recipe")
+    v.set_defaults(handler=run_validate)
+
+
+def _load(ref: str, workspace: str):
+    from tui_ft.recipes import RecipeError, load_recipe
+    from tui_ft.recipes.catalog import resolve
+
+    try:
+        return load_recipe(resolve(ref), builtins={"workspace": workspace})
+    except (RecipeError, FileNotFoundError) as exc:
+        raise CLIError(str(exc)) from exc
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from tui_ft.recipes import RecipeError, load_recipe
+    from tui_ft.recipes.catalog import shipped_recipes
+
+    for path in shipped_recipes():
+        try:
+            recipe = load_recipe(str(path), builtins={"workspace": load_config().workspace})
+            print(f"{path.stem:28} {len(recipe.steps)} steps  {recipe.description}")
+        except RecipeError as exc:  # a shipped recipe that needs ${ENV} still lists
+            print(f"{path.stem:28} (needs settings: {exc})")
+    return 0
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    recipe = _load(args.recipe, args.workspace or load_config().workspace)
+    print(f"{recipe.source}: ok, {len(recipe.steps)} steps: {', '.join(recipe.step_ids())}")
+    return 0
+
+
+def run_replay(args: argparse.Namespace) -> int:
+    from tui_ft.recipes.replay import Replayer, ReplayFailed
+
+    config = load_config()
+    recipe = _load(args.recipe, args.workspace or config.workspace)
+    if not args.host and recipe.host and recipe.host != "local":
+        args.host = recipe.host
+    host = host_from_args(args, config)
+    workspace = workspace_from_args(args, host, config)
+    as_json = args.json or not sys.stdout.isatty()
+    printer = _json_printer if as_json else _RichPrinter()
+    replayer = Replayer(recipe, host, workspace.root, on_event=printer)
+    try:
+        if args.start:
+            recipe.index_of(args.start)
+        replayer.run(start=args.start, dry_run=args.dry_run)
+    except ReplayFailed as exc:
+        if as_json:
+            _json_printer({"event": "replay_failed", "step": exc.step.id, "error": str(exc)})
+        raise CLIError(str(exc), code=1) from exc
+    except ValueError as exc:
+        raise CLIError(str(exc)) from exc
+    finally:
+        host.close()
+    if as_json:
+        _json_printer({"event": "replay_done", "recipe": recipe.name})
+    return 0
+
+
+def _json_printer(event: dict[str, Any]) -> None:
+    print(json.dumps(event, ensure_ascii=False), flush=True)
+
+
+class _RichPrinter:
+    """Step headers and a spinner-free log: readable in a terminal and in `script` logs."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+
+        self.console = Console()
+
+    def __call__(self, e: dict[str, Any]) -> None:
+        tag = f"[{e.get('index')}/{e.get('total')}] {e.get('step')}"
+        kind = e.get("event")
+        if kind == "start":
+            self.console.rule(f"[bold]{tag}[/] ({e['type']})")
+        elif kind == "plan":
+            self.console.print(f"{tag}: [cyan]{e['command']}[/]", markup=True, highlight=False)
+        elif kind == "skip":
+            self.console.print(f"{tag}: [dim]skipped, {e['reason']}[/]")
+        elif kind == "command":
+            self.console.print(f"[dim]$ {e['command']}[/]", highlight=False)
+        elif kind == "output":
+            self.console.print(e["line"], markup=False, highlight=False)
+        elif kind == "done":
+            self.console.print(f"{tag}: [green]done[/] in {e['seconds']}s")
+        elif kind == "failed":
+            self.console.print(f"{tag}: [red]failed[/]: {e['error']}", markup=True)

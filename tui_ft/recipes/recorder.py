@@ -1,0 +1,48 @@
+"""Record what a user does in the TUI as recipe steps, to save and replay later."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from tui_ft.recipes.model import Recipe, parse_recipe
+
+
+@dataclass
+class Recorder:
+    """Steps in the order the user performed them; the same kind of step twice keeps both."""
+
+    steps: list[dict[str, Any]] = field(default_factory=list)
+
+    def record(self, step_type: str, **args: Any) -> None:
+        clean = {k: v for k, v in args.items() if v not in (None, "", [], {})}
+        taken = {s["id"] for s in self.steps}
+        step_id, n = step_type, 2
+        while step_id in taken:
+            step_id, n = f"{step_type}-{n}", n + 1
+        self.steps.append({"id": step_id, "type": step_type, **clean})
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def to_text(self, name: str, description: str = "", workspace: str | None = None) -> str:
+        """The recipe as YAML; workspace paths become `${workspace}` so it replays elsewhere."""
+        doc: dict[str, Any] = {"name": name}
+        if description:
+            doc["description"] = description
+        doc["steps"] = self.steps
+        text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+        if workspace:
+            text = text.replace(workspace.rstrip("/"), "${workspace}")
+        return text
+
+    def to_recipe(self, name: str, workspace: str) -> Recipe:
+        """Validate by parsing what would be saved."""
+        return parse_recipe(
+            self.to_text(name, workspace=workspace),
+            source=f"recorded:{name}",
+            env={},
+            builtins={"workspace": workspace},
+        )
