@@ -41,12 +41,12 @@ def box_python(host: Host) -> str:
 
 
 def parse_json_tail(text: str) -> dict[str, Any] | None:
-    """The last line of `text` that is a JSON object (libraries may print before it)."""
-    for line in reversed(text.strip().splitlines()):
-        line = line.strip()
-        if line.startswith("{"):
+    """The JSON object that ends `text` (one line or indented; libraries may print before it)."""
+    lines = text.rstrip().splitlines()
+    for i in range(len(lines) - 1, -1, -1):
+        if lines[i].startswith("{"):
             try:
-                value = json.loads(line)
+                value = json.loads("\n".join(lines[i:]))
             except ValueError:
                 continue
             if isinstance(value, dict):

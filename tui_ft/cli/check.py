@@ -23,7 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run)
 
 
-def print_results(results, out=sys.stdout) -> None:
+def print_results(results, out=None) -> None:
+    out = out or sys.stdout
     for r in results:
         where = f"  [{r.path}]" if r.path and r.group == "model" else ""
         print(f"{MARK[r.status]}  {r.name:<16} {r.reason}{where}", file=out)

@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+import threading
 
 from tui_ft.cli.common import CLIError, host_from_args, load_config, workspace_from_args
 
@@ -82,8 +83,15 @@ def run_verify(args: argparse.Namespace) -> int:
     ws = workspace_from_args(args, host, config)
     path = _resolve(ws, args.dir)
 
+    lock, last = threading.Lock(), [-1]
+
     def progress(done: int, total: int) -> None:
-        print(f"progress {done} {total}", file=sys.stderr, flush=True)
+        # One write per line under a lock: hashing threads call this concurrently.
+        with lock:
+            if done == total or done - last[0] >= total // 200:
+                last[0] = done
+                sys.stderr.write(f"progress {done} {total}\n")
+                sys.stderr.flush()
 
     try:
         report = verify_model(

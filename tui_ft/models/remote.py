@@ -38,9 +38,10 @@ def verify_model(
     lines: list[str] = []
     try:
         for line in host.stream(argv):
-            if line.startswith(PROGRESS_TAG) and progress is not None:
-                done, total = line[len(PROGRESS_TAG) :].split()
-                progress(int(done), int(total))
+            fields = line.split()
+            if len(fields) == 3 and fields[0] == PROGRESS_TAG.strip():
+                if progress is not None and fields[1].isdigit() and fields[2].isdigit():
+                    progress(int(fields[1]), int(fields[2]))
             else:
                 lines.append(line)
     except HostError:
