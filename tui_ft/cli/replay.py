@@ -24,6 +24,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     v = rs.add_parser("validate", help="check a recipe; errors name step and field")
     v.add_argument("recipe")
     v.set_defaults(handler=run_validate)
+    k = rs.add_parser("k8s", help="a VolcanoJob (or batch/v1 Job) for the recipe's training")
+    k.add_argument("recipe")
+    k.add_argument("--image", required=True, help="container image with LLaMA-Factory")
+    k.add_argument("--kind", choices=("volcano", "job"), default="volcano")
+    k.add_argument("--replicas", type=int, default=1, help="nodes (Volcano workers)")
+    k.add_argument("--gpus", type=int, default=1, help="GPUs per node")
+    k.add_argument("--cpu", default="8")
+    k.add_argument("--memory", default="64Gi")
+    k.add_argument("--shm", default="16Gi", help="size of the /dev/shm memory volume")
+    k.add_argument("--models-pvc", default="models", help="PVC mounted at /mnt/models")
+    k.add_argument("--outputs-pvc", help="PVC mounted at /mnt/outputs")
+    k.add_argument("--queue", default="default")
+    k.add_argument("--mlflow-uri", help="MLFLOW_TRACKING_URI for the training")
+    k.add_argument("--mlflow-experiment")
+    k.set_defaults(handler=run_k8s)
 
 
 def _load(ref: str, workspace: str):
@@ -52,6 +67,33 @@ def run_list(args: argparse.Namespace) -> int:
 def run_validate(args: argparse.Namespace) -> int:
     recipe = _load(args.recipe, args.workspace or load_config().workspace)
     print(f"{recipe.source}: ok, {len(recipe.steps)} steps: {', '.join(recipe.step_ids())}")
+    return 0
+
+
+def run_k8s(args: argparse.Namespace) -> int:
+    from tui_ft.recipes import RecipeError
+    from tui_ft.recipes.k8s import ClusterOptions, batch_job, render, validate_manifest, volcano_job
+
+    recipe = _load(args.recipe, args.workspace or load_config().workspace)
+    opts = ClusterOptions(
+        image=args.image,
+        replicas=args.replicas,
+        gpus=args.gpus,
+        cpu=args.cpu,
+        memory=args.memory,
+        shm=args.shm,
+        models_pvc=args.models_pvc,
+        outputs_pvc=args.outputs_pvc,
+        queue=args.queue,
+        mlflow_uri=args.mlflow_uri,
+        mlflow_experiment=args.mlflow_experiment,
+    )
+    try:
+        doc = (volcano_job if args.kind == "volcano" else batch_job)(recipe, opts)
+        validate_manifest(doc)
+    except (RecipeError, ValueError) as exc:
+        raise CLIError(str(exc)) from exc
+    print(render(doc), end="")
     return 0
 
 
