@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -56,18 +57,16 @@ class Sshd:
         """The per-connection sshd processes (children of the listener)."""
         return psutil.Process(self.proc.pid).children()
 
-    def kill_sessions(self, sig: int = signal.SIGKILL) -> int:
-        """Cut every open connection the way a crash or a dead link would."""
+    def kill_sessions(self, sig: int = signal.SIGKILL) -> list[psutil.Process]:
+        """Cut every open connection the way a crash (SIGKILL) or a dead link (SIGSTOP) would."""
         procs = []
         for child in self.sessions():
             procs += [child, *child.children(recursive=True)]
         sshd_procs = [p for p in procs if _is_sshd(p)]
         for p in sshd_procs:
-            try:
+            with contextlib.suppress(psutil.NoSuchProcess):
                 p.send_signal(sig)
-            except psutil.NoSuchProcess:
-                pass
-        return len(sshd_procs)
+        return sshd_procs
 
     def stop(self) -> None:
         self.kill_sessions(signal.SIGCONT)

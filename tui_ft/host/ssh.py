@@ -259,7 +259,8 @@ class SSHHost(Host):
         script = (
             f"mkdir -p {q(_parent(log_path))} {q(_parent(pid_path))} && rm -f {q(pid_path)} && "
             f"nohup setsid sh -c {q(body)} </dev/null >>{q(log_path)} 2>&1 & "
-            f"i=0; while [ ! -s {q(pid_path)} ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; "
+            f"i=0; while [ ! -s {q(pid_path)} ] && [ $i -lt 200 ]; "
+            "do sleep 0.05; i=$((i+1)); done; "
             f"cat {q(pid_path)}"
         )
         res = self.run(["sh", "-c", script], timeout=30)
@@ -272,7 +273,8 @@ class SSHHost(Host):
             ) from None
 
     def is_alive(self, pid: int, expect: str | None = None) -> bool:
-        script = f"[ -r /proc/{pid}/stat ] || exit 1; cat /proc/{pid}/stat; echo; cat /proc/{pid}/cmdline"
+        proc = f"/proc/{pid}"
+        script = f"[ -r {proc}/stat ] || exit 1; cat {proc}/stat; echo; cat {proc}/cmdline"
         res = self.run(["sh", "-c", script], timeout=self.timeout)
         if not res.ok or ")" not in res.stdout:
             return False

@@ -106,7 +106,7 @@ def _from_command(args: list[str], config, spec: str) -> SSHTarget:
     i = 0
     while i < len(args):
         a = args[i]
-        if a.startswith("-") and len(a) > 1 and dest is None:
+        if a.startswith("-") and len(a) > 1:  # ssh also takes options after the host
             flag, inline = a[1], a[2:]
             if flag not in _VALUE_OPTS:  # boolean flags such as -A -t -v -4 (maybe grouped)
                 i += 1

@@ -59,16 +59,16 @@ def _load_key(path: str, creds: Credentials) -> paramiko.PKey | None:
         return creds.keys[path]
     try:
         key = paramiko.PKey.from_path(path)
-    except paramiko.PasswordRequiredException:
+    except (paramiko.PasswordRequiredException, TypeError):  # TypeError: newer cryptography
         if creds.ask_passphrase is None:
             return None
         phrase = creds.ask_passphrase(f"Passphrase for {path}")
         if phrase is None:
             return None
         try:
-            key = paramiko.PKey.from_path(path, passphrase=phrase.encode())
-        except paramiko.SSHException as exc:
-            raise AuthFailed(f"cannot decrypt {path}: {exc}") from exc
+            key = paramiko.PKey.from_path(path, phrase.encode())
+        except (paramiko.SSHException, ValueError, TypeError) as exc:
+            raise AuthFailed(f"cannot decrypt {path}: wrong passphrase? ({exc})") from exc
     except (OSError, paramiko.SSHException, ValueError):
         return None  # not a key file paramiko can read: try the next one
     creds.keys[path] = key

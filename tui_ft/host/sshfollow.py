@@ -32,7 +32,8 @@ class StreamingFollower(FileFollower):
     def _channel(self) -> paramiko.Channel:
         if self._chan is None or self._gen != self.host.generation:
             self._drop()
-            argv = ["tail", "-c", f"+{self.offset + 1}", "-F", self.path]
+            # -s: a file that does not exist yet is looked for 5 times a second
+            argv = ["tail", "-s", "0.2", "-c", f"+{self.offset + 1}", "-F", self.path]
             self._gen = self.host.generation
             self._chan, self._pid = self.host._open(argv, None, None, combine=False)
             self._chan.shutdown_write()
@@ -87,7 +88,10 @@ class StreamingFollower(FileFollower):
     def _lost(self) -> None:
         from tui_ft.host.ssh import ConnectionLost
 
+        gen = self._gen
         self._drop()
+        if gen != self.host.generation:
+            return  # the connection was replaced under us: the caller reopens at `offset`
         if not self.host.connected:
             raise ConnectionLost(f"{self.host.describe()}: connection lost following {self.path}")
         raise HostError(f"{self.host.describe()}: `tail -F {self.path}` stopped")
