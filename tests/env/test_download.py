@@ -1,0 +1,95 @@
+"""`tui-ft model download --hub hf` against a loopback hub through HF_ENDPOINT.
+
+The real huggingface_hub client runs in a subprocess (it reads its endpoint and
+offline settings at import, as on a user's box); nothing leaves 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+from safetensors.numpy import save_file
+
+from tests.env.conftest import write_sharded_model
+from tests.env.hubserver import HubServer
+
+REPO = "tiny-org/tiny-sharded"
+
+
+def hub_files(tmp_path: Path, big_shard: str | None = None) -> dict[str, bytes]:
+    """The repository's files; `big_shard` gets a 24 MiB tensor, more than the client's
+    10 MiB read chunk, so a cut transfer leaves bytes on disk to resume from."""
+    src = write_sharded_model(tmp_path / "src")
+    if big_shard:
+        name = "layers.1.big"
+        save_file({name: np.arange(6 * 2**20, dtype=np.float32)}, str(src / big_shard))
+        index = json.loads((src / "model.safetensors.index.json").read_text())
+        index["weight_map"] = {k: v for k, v in index["weight_map"].items() if v != big_shard}
+        index["weight_map"][name] = big_shard
+        (src / "model.safetensors.index.json").write_text(json.dumps(index))
+    return {p.name: p.read_bytes() for p in src.iterdir()}
+
+
+def download(tmp_path: Path, hub: HubServer) -> tuple[subprocess.CompletedProcess, Path]:
+    env = dict(os.environ, HF_ENDPOINT=hub.url, HF_HOME=str(tmp_path / "hf-home"))
+    env.pop("HF_HUB_OFFLINE", None)
+    env.update(HF_HUB_DISABLE_PROGRESS_BARS="1", NO_PROXY="127.0.0.1", no_proxy="127.0.0.1")
+    ws = tmp_path / "ws"
+    argv = [sys.executable, "-m", "tui_ft", "--workspace", str(ws), "model", "download", REPO,
+            "--hub", "hf", "--json"]  # fmt: skip
+    proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
+    return proc, ws / "models" / REPO
+
+
+def test_download_resumes_a_cut_transfer_and_verifies_sha256(tmp_path):
+    shard = "model-00002-of-00003.safetensors"
+    files = hub_files(tmp_path, big_shard=shard)
+    with HubServer(REPO, files) as hub:
+        hub.drop_once.add(shard)
+        proc, dest = download(tmp_path, hub)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    report = json.loads(proc.stdout)
+    assert report["status"] == "ok" and report["sha256_checked"]
+    for name, data in files.items():
+        assert (dest / name).read_bytes() == data
+    shard_gets = [r for n, r in hub.ranges if n == shard]
+    assert len(shard_gets) == 2 and shard_gets[1].startswith("bytes=")  # resumed, not restarted
+    assert int(shard_gets[1][6:].split("-")[0]) > 0
+    hashed = {f["path"] for f in report["files"] if f["sha256"]}
+    assert {n for n in files if n.endswith(".safetensors")} <= hashed
+
+
+def test_download_with_a_corrupted_shard_fails_verification(tmp_path):
+    files = hub_files(tmp_path)
+    shard = "model-00003-of-00003.safetensors"
+    published = {shard: __import__("hashlib").sha256(files[shard]).hexdigest()}
+    corrupt = bytearray(files[shard])
+    corrupt[-1] ^= 0xFF  # what arrives differs from what the hub published
+    files[shard] = bytes(corrupt)
+    with HubServer(REPO, files, etags=published) as hub:
+        proc, _ = download(tmp_path, hub)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    report = json.loads(proc.stdout)
+    bad = {os.path.basename(c["path"]): c["reason"] for c in report["checks"]
+           if c["status"] == "fail"}  # fmt: skip
+    assert "sha256" in bad[shard]
+
+
+def test_unreachable_hub_is_a_one_line_error(tmp_path):
+    with HubServer(REPO, {}) as hub:
+        url = hub.url
+    env = dict(os.environ, HF_ENDPOINT=url, HF_HOME=str(tmp_path / "h"), HF_HUB_ETAG_TIMEOUT="2")
+    env.pop("HF_HUB_OFFLINE", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "tui_ft", "--workspace", str(tmp_path), "model", "download",
+         REPO, "--hub", "hf"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 1
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("tui-ft: ") and REPO in last and url in last
