@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,6 +101,8 @@ def start_sshd(folder: Path, authorized_key: Path, host_key: Path | None = None)
         "PasswordAuthentication no\nKbdInteractiveAuthentication no\n"
         "AllowTcpForwarding yes\nPrintMotd no\nLogLevel ERROR\nMaxStartups 50\n"
         f"MaxSessions 50\nSubsystem sftp {sftp}\n"
+        # The box has tui-ft installed: this venv's python3 and tools come first on PATH.
+        f"SetEnv PATH={Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin\n"
     )
     proc = subprocess.Popen(
         [SSHD, "-D", "-e", "-f", str(cfg)],
