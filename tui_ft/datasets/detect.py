@@ -20,6 +20,8 @@ SYSTEM_KEYS = ("system", "system_prompt")
 HISTORY_KEYS = ("history",)
 MESSAGE_KEYS = ("conversations", "messages", "conversation", "dialog", "turns")
 TEXT_KEYS = ("text", "content")
+ROLE_KEYS = ("from", "role", "speaker", "sender", "author")
+CONTENT_KEYS = ("value", "content", "text", "message", "utterance")
 USER_NAMES = ("human", "user", "USER", "Human", "question")
 ASSISTANT_NAMES = ("gpt", "assistant", "model", "bot", "ASSISTANT", "Assistant", "answer")
 
@@ -90,10 +92,10 @@ def _chat(
     mkeys: Counter[str] = Counter(k for m in messages for k in m)
     # The role field holds few distinct short values; the content field is the longest.
     distinct = {k: {str(m.get(k)) for m in messages if k in m} for k in mkeys}
-    role_key = next((k for k in ("from", "role") if k in mkeys), None) or min(
+    role_key = next((k for k in ROLE_KEYS if k in mkeys), None) or min(
         mkeys, key=lambda k: len(distinct[k]), default="from"
     )
-    content_key = next((k for k in ("value", "content") if k in mkeys), None) or max(
+    content_key = next((k for k in CONTENT_KEYS if k in mkeys), None) or max(
         (k for k in mkeys if k != role_key),
         key=lambda k: sum(len(str(m.get(k, ""))) for m in messages),
         default="value",

@@ -50,7 +50,7 @@ class RecordRules:
         c = mapping.columns
         self.fast = (
             mapping.formatting == "alpaca" and not mapping.ranking and c.get("prompt") is not None
-            and c.get("response") is not None
+            and c.get("response") is not None and c.get("history") is None
         )  # fmt: skip
         self.prompt_col, self.query_col = c.get("prompt") or "", c.get("query")
         self.response_col = c.get("response") or ""
@@ -131,7 +131,8 @@ class RecordRules:
         query = data.get(query_col) if query_col else None
         if query_col and query is not None:
             self._string(query, query_col, add)
-        if prompt_col and prompt_col in data and not _filled(prompt) and not _filled(query):
+        blank = isinstance(prompt, str | None) and not _filled(prompt) and not _filled(query)
+        if prompt_col and prompt_col in data and blank:
             add("empty-prompt", "warning", "the user turn is empty", prompt_col)
         for col in (m.col("system"),):
             if col and data.get(col) is not None:
@@ -208,7 +209,7 @@ class RecordRules:
             if tag in self.assistant and isinstance(msg.get(ck), str) and not msg[ck].strip():
                 add("empty-response", "error", "the assistant message is empty", f"{where}.{ck}")
         start = 1 if roles and roles[0] == self.system and self.system else 0
-        turns = roles[start:]
+        turns = [r for r in roles[start:] if r != self.system]  # a late system: reported above
         for k, tag in enumerate(turns):
             if tag is None or tag == self.system:
                 continue
