@@ -1,0 +1,163 @@
+"""Quantise a GGUF with llama-quantize, or llama-cpp-python's llama_model_quantize.
+
+llama.cpp quietly swaps a type when a tensor's rows don't fit the type's block
+(k-quants need rows divisible by 256): a "Q4_K_M" file can hold mostly Q5_0. The
+result's tensor types are read back and every swap is reported.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tui_ft.gguf.convert import partial_path
+from tui_ft.gguf.inspect import GGUFInfo
+from tui_ft.gguf.tools import GGUFError, LlamaCppTools
+from tui_ft.host.base import Host, HostError
+
+QUANT_TYPES = (
+    "Q8_0",
+    "Q6_K",
+    "Q5_K_M",
+    "Q5_K_S",
+    "Q5_0",
+    "Q4_K_M",
+    "Q4_K_S",
+    "Q4_0",
+    "Q3_K_M",
+    "Q3_K_S",
+    "Q2_K",
+)
+_K_TYPES = {"Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "Q8_K"}
+_STEP = re.compile(r"^\[\s*(\d+)/\s*(\d+)\]")
+_FALLBACK = re.compile(
+    r"(\S+)\s+- ncols\s+(\d+) not divisible by (\d+) \(required for type\s+(\S+)\)"
+    r" -> falling back to\s+(\S+)"
+)
+
+_PY_QUANTIZE = """
+import ctypes, sys, llama_cpp
+src, dst, ftype, threads = sys.argv[1:5]
+params = llama_cpp.llama_model_quantize_default_params()
+params.ftype = getattr(llama_cpp, "LLAMA_FTYPE_MOSTLY_" + ftype)
+params.nthread = int(threads)
+failed = llama_cpp.llama_model_quantize(src.encode(), dst.encode(), ctypes.byref(params))
+sys.exit(1 if failed else 0)
+"""
+
+Progress = Callable[[str, float | None], None]
+
+
+@dataclass(frozen=True)
+class Fallback:
+    tensor: str
+    wanted: str | None
+    got: str
+    ncols: int
+
+    def describe(self) -> str:
+        wanted = f"{self.wanted} " if self.wanted else ""
+        return f"{self.tensor}: rows of {self.ncols} don't fit {wanted}-> {self.got}"
+
+
+@dataclass
+class QuantResult:
+    path: str
+    qtype: str
+    size: int
+    source_size: int
+    fallbacks: list[Fallback] = field(default_factory=list)
+    type_counts: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        text = f"{self.qtype}: {self.size} bytes ({self.size / max(self.source_size, 1):.0%})"
+        if self.fallbacks:
+            got = sorted({f.got for f in self.fallbacks})
+            text += (
+                f"; {len(self.fallbacks)} tensor(s) fell back to {', '.join(got)} "
+                "because their row width doesn't allow the type"
+            )
+        return text
+
+
+def quantize(
+    host: Host,
+    tools: LlamaCppTools,
+    src: str,
+    out: str,
+    qtype: str,
+    *,
+    threads: int | None = None,
+    progress: Progress | None = None,
+    inspect: Callable[[str], GGUFInfo] | None = None,
+) -> QuantResult:
+    """Quantise `src` into `out` (temporary name, renamed on success)."""
+    say = progress or (lambda _line, _frac: None)
+    qtype = qtype.upper()
+    if qtype not in QUANT_TYPES:
+        raise GGUFError(f"quantisation type must be one of {', '.join(QUANT_TYPES)}, got {qtype}")
+    src_stat = host.stat(src)
+    if src_stat is None:
+        raise GGUFError(f"{src}: no such GGUF file")
+    nthreads = str(threads or min(os.cpu_count() or 2, 8))
+    tmp = partial_path(out)
+    if tools.quantize:
+        argv = [tools.quantize, src, tmp, qtype, nthreads]
+    else:
+        argv = [tools.python, "-c", _PY_QUANTIZE, src, tmp, qtype, nthreads]
+    lines: list[str] = []
+    logged: list[Fallback] = []
+    try:
+        for line in host.stream(argv):
+            lines.append(line)
+            m = _STEP.match(line.strip())
+            if (fb := _FALLBACK.search(line)) is not None:
+                name, ncols, _block, wanted, got = fb.groups()
+                logged.append(Fallback(name, wanted.upper(), got.upper(), int(ncols)))
+            say(line, int(m.group(1)) / int(m.group(2)) if m else None)
+        host.rename(tmp, out)
+    except HostError as exc:
+        tail = " | ".join(ln.strip() for ln in lines[-3:] if ln.strip())
+        raise GGUFError(f"quantising {src} to {qtype} failed: {exc}: {tail}") from exc
+    finally:
+        if host.exists(tmp):
+            host.remove(tmp)
+    size = host.stat(out).size  # type: ignore[union-attr]
+    result = QuantResult(out, qtype, size, src_stat.size)
+    if inspect is not None:
+        info = inspect(out)
+        result.type_counts = info.type_counts()
+        result.fallbacks = _merge(logged, detect_fallbacks(info, qtype))
+    else:
+        result.fallbacks = logged
+    return result
+
+
+def detect_fallbacks(info: GGUFInfo, qtype: str) -> list[Fallback]:
+    """Matrices that a k-quant request left in a non-k type (read from the result itself)."""
+    if "_K" not in qtype:
+        return []
+    found = []
+    for t in info.tensors:
+        if len(t.shape) >= 2 and t.type not in _K_TYPES and t.type not in ("F32", "F16", "BF16"):
+            found.append(Fallback(t.name, None, t.type, t.shape[0]))
+    return found
+
+
+def _merge(logged: list[Fallback], detected: list[Fallback]) -> list[Fallback]:
+    by_name = {f.tensor: f for f in detected}
+    by_name.update({f.tensor: f for f in logged})  # the log also names the wanted type
+    return sorted(by_name.values(), key=lambda f: f.tensor)
+
+
+def quantized_name(f16_path: str, qtype: str) -> str:
+    """demo-f16.gguf -> demo-Q4_K_M.gguf beside it."""
+    parent, name = posixpath.split(f16_path)
+    stem = name[:-5] if name.endswith(".gguf") else name
+    for suffix in ("-f16", "-bf16", "-F16", "-BF16", "-f32", "-q8_0"):
+        if stem.endswith(suffix):
+            stem = stem[: -len(suffix)]
+    return posixpath.join(parent, f"{stem}-{qtype}.gguf")

@@ -1,0 +1,34 @@
+"""Run the heavy GGUF steps on the host: in-process here, `python -m tui_ft ...` on a box."""
+
+from __future__ import annotations
+
+import json
+
+from tui_ft.gguf.inspect import GGUFInfo, read_gguf_info
+from tui_ft.gguf.tools import GGUFError, host_python
+from tui_ft.gguf.verify import VerifyReport
+from tui_ft.host.base import Host
+
+
+def _json_command(host: Host, args: list[str], what: str, timeout: float = 600) -> dict:
+    res = host.run([host_python(host), "-m", "tui_ft", *args, "--json"], timeout=timeout)
+    lines = res.stdout.strip().splitlines()
+    if not res.ok or not lines:
+        tail = " | ".join((res.stderr or res.stdout).strip().splitlines()[-3:])
+        raise GGUFError(f"{what} failed on {host.describe()}: {tail}")
+    return json.loads(lines[-1])
+
+
+def info_on(host: Host, path: str) -> GGUFInfo:
+    if not host.is_remote:
+        try:
+            return read_gguf_info(path)
+        except (ValueError, OSError) as exc:
+            raise GGUFError(f"{path}: not a readable GGUF file ({exc})") from exc
+    return GGUFInfo.from_json(_json_command(host, ["gguf-info", path], f"reading {path}"))
+
+
+def verify_on(host: Host, path: str, hf_dir: str | None = None) -> VerifyReport:
+    """Always a subprocess, also locally: llama.cpp's native logs and memory stay out of the TUI."""
+    args = ["gguf-verify", path] + (["--hf", hf_dir] if hf_dir else [])
+    return VerifyReport.from_json(_json_command(host, args, f"verifying {path}"))
