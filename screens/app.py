@@ -30,6 +30,7 @@ class TuiFtApp(App[int]):
     MODES = {area.mode: area.make for area in AREAS}  # noqa: RUF012 - Textual's API
     BINDINGS = [  # noqa: RUF012
         *(Binding(a.key, f"switch_mode('{a.mode}')", a.title) for a in AREAS),
+        Binding("c", "connect", "Connect"),
         Binding("q", "quit", "Quit"),
     ]
 
@@ -71,6 +72,23 @@ class TuiFtApp(App[int]):
                 area.help,
                 lambda mode=area.mode: self.switch_mode(mode),
             )
+
+    def action_connect(self) -> None:
+        from screens.connect import ConnectScreen
+
+        self.push_screen(ConnectScreen(), self.use_host)
+
+    def use_host(self, host: Host | None, root: str | None = None) -> None:
+        """Work on `host` from now on (the Connect screen's answer; None: keep the old one)."""
+        if host is None:
+            return
+        from tui_ft.remote.workspace import box_workspace
+
+        old, self.host = self.host, host
+        self.workspace = Workspace(host, root or box_workspace(host))
+        if old is not host:
+            old.close()
+        self.sub_title = self.status_line(getattr(self.screen, "AREA_TITLE", ""))
 
     @property
     def version(self) -> str:

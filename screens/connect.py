@@ -1,0 +1,187 @@
+"""Connect to a box: paste an ssh line or pick a ~/.ssh/config alias, check its host key,
+answer a password or passphrase question, then the whole app works on that box."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Static
+
+if TYPE_CHECKING:
+    from tui_ft.host.knownhosts import HostKeyProblem
+    from tui_ft.host.ssh import SSHHost
+
+
+class ConnectScreen(ModalScreen["SSHHost | None"]):
+    """Dismissed with the connected host, or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]  # noqa: RUF012
+
+    class KeyQuestion(Message):
+        def __init__(self, problem: HostKeyProblem) -> None:
+            super().__init__()
+            self.problem = problem
+
+    class Failed(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class Connected(Message):
+        def __init__(self, host: SSHHost) -> None:
+            super().__init__()
+            self.host = host
+
+    def __init__(self, spec: str = "") -> None:
+        super().__init__()
+        self._spec = spec
+        self._problem: HostKeyProblem | None = None
+        self._answer: str | None = None
+        self._answered = threading.Event()
+
+    def compose(self) -> ComposeResult:
+        from tui_ft.host.sshconfig import config_aliases
+
+        with Vertical(id="dialog"):
+            yield Label("Connect to a box", id="title")
+            yield Input(self._spec, placeholder="ssh -p PORT user@host, or an alias", id="spec")
+            aliases = config_aliases()
+            if aliases:
+                yield OptionList(*aliases, id="aliases")
+            yield Static("", id="status")
+            with Vertical(id="hostkey"):
+                yield Static("", id="fingerprint")
+                with Horizontal():
+                    yield Button("Accept and save", id="accept", variant="warning")
+                    yield Button("Reject", id="reject")
+            with Vertical(id="secret-box"):
+                yield Label("", id="secret-prompt")
+                yield Input(password=True, id="secret")
+            with Horizontal(id="buttons"):
+                yield Button("Connect", id="connect", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#hostkey").display = False
+        self.query_one("#secret-box").display = False
+        self.query_one("#spec", Input).focus()
+
+    def _status(self, text: str, error: bool = False) -> None:
+        status = self.query_one("#status", Static)
+        status.update(text)
+        status.set_class(error, "error")
+
+    # -- actions ------------------------------------------------------------------
+    @on(OptionList.OptionSelected, "#aliases")
+    def _pick(self, event: OptionList.OptionSelected) -> None:
+        self.query_one("#spec", Input).value = str(event.option.prompt)
+        self.connect()
+
+    @on(Input.Submitted, "#spec")
+    @on(Button.Pressed, "#connect")
+    def connect(self) -> None:
+        spec = self.query_one("#spec", Input).value.strip()
+        if not spec:
+            self._status("Paste an `ssh ...` line or pick an alias.", error=True)
+            return
+        self.query_one("#hostkey").display = False
+        self._status(f"Connecting to {spec} ...")
+        self._connect(spec)
+
+    @work(thread=True, exclusive=True, group="connect")
+    def _connect(self, spec: str) -> None:
+        from tui_ft.host.base import HostError
+        from tui_ft.host.knownhosts import HostKeyProblem
+        from tui_ft.host.ssh import SSHHost
+        from tui_ft.host.sshconfig import resolve
+
+        try:
+            host = SSHHost(resolve(spec), ask_password=self._ask, ask_passphrase=self._ask)
+            host.connect()
+        except HostKeyProblem as exc:
+            self.post_message(self.KeyQuestion(exc))
+            return
+        except HostError as exc:
+            self.post_message(self.Failed(str(exc)))
+            return
+        host.start_heartbeat()
+        self.post_message(self.Connected(host))
+
+    def _ask(self, prompt: str) -> str | None:
+        """Runs on the worker thread: show the question, block until it is answered."""
+        self._answered.clear()
+        self.app.call_from_thread(self._show_secret, prompt)
+        self._answered.wait()
+        answer, self._answer = self._answer, None
+        return answer
+
+    def _show_secret(self, prompt: str) -> None:
+        self.query_one("#secret-prompt", Label).update(prompt)
+        box = self.query_one("#secret-box")
+        box.display = True
+        secret = self.query_one("#secret", Input)
+        secret.value = ""
+        secret.focus()
+
+    @on(Input.Submitted, "#secret")
+    def _secret_given(self, event: Input.Submitted) -> None:
+        self._answer = event.value  # kept in memory by the host only, never written
+        event.input.value = ""
+        self.query_one("#secret-box").display = False
+        self._answered.set()
+
+    @on(KeyQuestion)
+    def _key_question(self, event: KeyQuestion) -> None:
+        from tui_ft.host.knownhosts import HostKeyChanged, host_entry
+
+        p = event.problem
+        self._problem = p
+        where = host_entry(p.hostname, p.port)
+        if isinstance(p, HostKeyChanged):
+            self._status(str(p), error=True)
+            return
+        self.query_one("#fingerprint", Static).update(
+            f"First connection to {where}.\n{p.key_type} key fingerprint:\n{p.fingerprint}\n"
+            "Compare it with the one your provider shows before accepting."
+        )
+        self.query_one("#hostkey").display = True
+        self._status("")
+        self.query_one("#reject", Button).focus()
+
+    @on(Button.Pressed, "#accept")
+    def _accept(self) -> None:
+        from tui_ft.host.knownhosts import KnownHosts
+
+        p = self._problem
+        if p is None:
+            return
+        KnownHosts().accept(p.hostname, p.port, p.key)
+        self._problem = None
+        self.connect()
+
+    @on(Button.Pressed, "#reject")
+    def _reject(self) -> None:
+        self._problem = None
+        self.query_one("#hostkey").display = False
+        self._status("Host key not accepted: not connected.", error=True)
+
+    @on(Failed)
+    def _failed(self, event: Failed) -> None:
+        self._status(event.text, error=True)
+
+    @on(Connected)
+    def _connected(self, event: Connected) -> None:
+        self.dismiss(event.host)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self._answer = None
+        self._answered.set()  # a worker waiting for a password gives up
+        self.dismiss(None)
