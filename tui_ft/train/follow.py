@@ -1,0 +1,79 @@
+"""Follow a growing log file as an async stream of line batches.
+
+The catch-up on an existing (possibly huge) file reads fixed-size chunks, so memory
+stays bounded; then `host.follow(path, offset)` tails it, so a host that overrides
+`follow` (SSH with its own tailing) works the same. Blocking reads run in a thread
+(`asyncio.to_thread`); cancelling the consumer closes the follower.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+
+from tui_ft.host.base import Host
+
+CHUNK = 4 << 20
+
+
+def read_complete_lines(host: Host, path: str, offset: int, size: int = CHUNK):
+    """(lines, new_offset) of the complete lines in one chunk from `offset`."""
+    try:
+        data = host.read_bytes(path, offset, size)
+    except FileNotFoundError:
+        return [], offset
+    end = data.rfind(b"\n")
+    if end < 0:
+        return [], offset
+    chunk = data[: end + 1]
+    return chunk.decode("utf-8", errors="replace").splitlines(), offset + len(chunk)
+
+
+def catch_up(host: Host, path: str, offset: int = 0, size: int = CHUNK):
+    """Yield the complete lines already in the file, chunk by chunk: (lines, offset)."""
+    while True:
+        lines, new = read_complete_lines(host, path, offset, size)
+        if new == offset:
+            return
+        offset = new
+        yield lines, offset
+
+
+async def follow_lines(
+    host: Host,
+    path: str,
+    *,
+    offset: int = 0,
+    interval: float = 0.5,
+    stop: Callable[[], bool] | None = None,
+) -> AsyncIterator[list[str]]:
+    """Batches of new complete lines of `path`, forever (or until `stop()` is true).
+
+    The file may not exist yet (a run that is still loading its model).
+    """
+    while True:
+        lines, new = await asyncio.to_thread(read_complete_lines, host, path, offset)
+        if new == offset:
+            break
+        offset = new
+        yield lines
+    follower = host.follow(path, offset)
+    try:
+        while True:
+            lines = await asyncio.to_thread(follower.poll)
+            if lines:
+                yield lines
+            elif stop is not None and stop():
+                # one last poll: lines written just before the process ended
+                lines = await asyncio.to_thread(follower.poll)
+                if lines:
+                    yield lines
+                return
+            else:
+                await asyncio.sleep(interval)
+    finally:
+        close = getattr(follower, "close", None)
+        if close is not None:
+            with contextlib.suppress(Exception):
+                close()

@@ -1,0 +1,130 @@
+"""Start a run detached on the host, and resume one from its last checkpoint.
+
+The process is `llamafactory-cli train RUN_DIR/training_args.yaml` inside a tiny `sh`
+wrapper that records the exit code when it returns (the TUI may be long gone by then).
+The wrapper defers SIGABRT/SIGTERM, so a graceful stop reaches LLaMA-Factory, which with
+LLAMABOARD_ENABLED=1 finishes the current step, saves and exits 0; the wrapper then
+writes `exit_code`. A SIGKILL of the process group leaves no exit code: "killed".
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import time
+from collections.abc import Mapping
+
+from tui_ft.host.base import Host
+from tui_ft.train.config import TrainConfig
+from tui_ft.train.discover import RunInfo, run_info
+from tui_ft.train.rundir import RunPaths, new_run_id, read_status, slug, write_status
+from tui_ft.train.validate import validate
+from tui_ft.workspace import Workspace
+
+# $1: exit-code file; the rest: the command. `trap :` (not '') so the child gets the
+# default handlers back at exec, while the shell itself waits for it.
+WRAPPER = (
+    'trap : ABRT TERM INT HUP; code_file=$1; shift; "$@"; '
+    'echo $? > "$code_file.tmp"; mv "$code_file.tmp" "$code_file"'
+)
+
+
+def run_env(output_dir: str, devices: str | None = None) -> dict[str, str]:
+    """The environment of a run: LLaMA Board logging and SIGABRT stop, GPU choice."""
+    env = {"LLAMABOARD_ENABLED": "1", "LLAMABOARD_WORKDIR": output_dir}
+    if devices:
+        env["CUDA_VISIBLE_DEVICES"] = devices
+        if len([d for d in devices.split(",") if d.strip()]) > 1:
+            env["FORCE_TORCHRUN"] = "1"  # LLaMA-Factory's own torchrun launch on one node
+    return env
+
+
+def launch_argv(host: Host, paths: RunPaths) -> list[str]:
+    cli = host.which("llamafactory-cli") or "llamafactory-cli"
+    return ["sh", "-c", WRAPPER, "tui-ft-run", paths.exit_code, cli, "train", paths.args]
+
+
+def prepare_run(
+    ws: Workspace, cfg: TrainConfig, *, name: str | None = None, run_id: str | None = None
+) -> RunPaths:
+    """Validate `cfg` and write a new run directory (not started yet)."""
+    host = ws.host
+    validate(cfg, host)
+    host.makedirs(ws.runs)
+    run_id = run_id or new_run_id(host, ws.runs, name or slug(cfg.model_name_or_path))
+    paths = RunPaths(posixpath.join(ws.runs, run_id))
+    host.makedirs(paths.output)
+    cfg = TrainConfig.from_dict(cfg.to_dict())  # a copy the run may change
+    cfg.output_dir = paths.output
+    cfg.overwrite_output_dir = False  # so a restart resumes instead of wiping checkpoints
+    if cfg.deepspeed_stage is not None and not cfg.deepspeed:
+        cfg.deepspeed = _write_deepspeed(host, paths, cfg.deepspeed_stage)
+    host.write_text(paths.args, cfg.to_yaml())
+    write_status(host, paths, {"run_id": run_id, "created_at": time.time(), "launches": []})
+    return paths
+
+
+def _write_deepspeed(host: Host, paths: RunPaths, stage: int) -> str:
+    from tui_ft.train.deepspeed import deepspeed_config
+
+    path = posixpath.join(paths.root, f"ds_z{stage}_config.json")
+    host.write_text(path, json.dumps(deepspeed_config(stage), indent=2))
+    return path
+
+
+def launch(host: Host, paths: RunPaths, *, devices: str | None = None, env_extra=None) -> int:
+    """Start (or restart) the run in `paths` detached; returns the wrapper's pid."""
+    status = read_status(host, paths)
+    host.remove(paths.exit_code)
+    env: dict[str, str] = run_env(paths.output, devices or status.get("devices"))
+    if env_extra:
+        env.update(env_extra)
+    argv = launch_argv(host, paths)
+    pid = host.spawn_detached(
+        argv, cwd=paths.root, log_path=paths.launch_log, pid_path=paths.pid, env=env
+    )
+    status.setdefault("launches", []).append({"started_at": time.time(), "pid": pid})
+    status["devices"] = devices or status.get("devices")
+    status["command"] = argv[5:]
+    status.pop("stop_requested_at", None)
+    write_status(host, paths, status)
+    return pid
+
+
+def start_run(
+    ws: Workspace,
+    cfg: TrainConfig,
+    *,
+    name: str | None = None,
+    devices: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> RunPaths:
+    """Validate, write the run directory and launch it detached."""
+    paths = prepare_run(ws, cfg, name=name)
+    launch(ws.host, paths, devices=devices, env_extra=env)
+    return paths
+
+
+class ResumeError(RuntimeError):
+    pass
+
+
+def resume_run(host: Host, paths: RunPaths, *, env: Mapping[str, str] | None = None) -> RunInfo:
+    """Restart a stopped, failed or killed run from its last complete checkpoint."""
+    info = run_info(host, paths)
+    if info.state in ("running", "stopping"):
+        raise ResumeError(f"run {info.run_id} is still {info.state} (pid {info.pid})")
+    if info.state == "finished":
+        raise ResumeError(f"run {info.run_id} finished: nothing to resume")
+    cfg = TrainConfig.from_yaml(host.read_text(paths.args), source=paths.args)
+    cfg.overwrite_output_dir = False
+    cfg.resume_from_checkpoint = (
+        posixpath.join(paths.output, f"checkpoint-{info.checkpoint}") if info.checkpoint else None
+    )
+    host.write_text(paths.args, cfg.to_yaml())
+    status = read_status(host, paths)
+    if status.get("launches") and info.ended_at:
+        status["launches"][-1].setdefault("ended_at", info.ended_at)
+        write_status(host, paths, status)
+    launch(host, paths, env_extra=env)
+    return run_info(host, paths)
