@@ -137,9 +137,11 @@ class Registered:
         return "ok" if not self.problems else self.problems[0]
 
 
-def list_registered(host: Host, dataset_dir: str) -> list[Registered]:
+def list_registered(
+    host: Host, dataset_dir: str, info: DatasetInfo | None = None
+) -> list[Registered]:
     """Every entry with its health: is its file there, is the entry one LLaMA-Factory reads?"""
-    info = load_info(host, dataset_dir)
+    info = info or load_info(host, dataset_dir)
     out = []
     for name, entry in info.entries.items():
         problems = [p.message for p in check_entry(entry) if p.severity == "error"]
