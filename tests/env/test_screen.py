@@ -92,10 +92,10 @@ FIXED_CHECKS = [
         "warn",
         "NVIDIA H100 80GB HBM3: 70.0G of 80.0G used (processes 4242)",
         "stop the other jobs first",
-    ),  # fmt: skip
+    ),
     CheckResult(
         "llamafactory", "fail", "LLaMA-Factory not installed", "pip install 'tui-ft[train]'"
-    ),  # fmt: skip
+    ),
     CheckResult("disk: workspace", "ok", "120.0G free of 200.0G", group="disk"),
 ]
 FIXED_OVERVIEW = [
