@@ -62,7 +62,8 @@ class Sshd:
         """Cut every open connection the way a crash (SIGKILL) or a dead link (SIGSTOP) would."""
         procs = []
         for child in self.sessions():
-            procs += [child, *child.children(recursive=True)]
+            with contextlib.suppress(psutil.NoSuchProcess):  # a session ending meanwhile
+                procs += [child, *child.children(recursive=True)]
         sshd_procs = [p for p in procs if _is_sshd(p)]
         for p in sshd_procs:
             with contextlib.suppress(psutil.NoSuchProcess):
