@@ -64,7 +64,15 @@ def dataset(a: dict[str, Any]) -> list[Argv]:
 
 
 def train(a: dict[str, Any], config_file: str | None = None) -> list[Argv]:
-    argv = ["train", config_file or a["config_file"], "--follow"]
+    config = config_file or a["config_file"]
+    if a.get("nodes"):
+        argv = ["multinode", config, "--nodes", ",".join(a["nodes"]), "--follow"]
+        _flag(argv, "--master-addr", a.get("master_addr"))
+        _flag(argv, "--master-port", a.get("master_port"))
+        _flag(argv, "--nproc-per-node", a.get("nproc_per_node"))
+        _flag(argv, "--run", a.get("run"))
+        return [argv]
+    argv = ["train", config, "--follow"]
     _flag(argv, "--run", a.get("run"))
     return [argv]
 

@@ -221,6 +221,14 @@ def _parse_step(i: int, item: Any, marks, variables, env, source: str) -> Step:
             raise RecipeError(
                 "missing required field", source=source, line=line, step=step_id, field=key
             )
+    if kind == "train" and args.get("nodes") and not (args.get("run") and args.get("master_addr")):
+        raise RecipeError(
+            "multi-node training needs run and master_addr",
+            source=source,
+            line=line,
+            step=step_id,
+            field="master_addr" if args.get("run") else "run",
+        )
     if kind == "train" and ("config" in args) == ("config_file" in args):
         raise RecipeError(
             "give exactly one of config (inline) or config_file",
