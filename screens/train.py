@@ -1,14 +1,195 @@
-"""Train area (filled by its own change; until then it says what it will hold)."""
+"""Train area: configure a run (form, YAML, exact command), launch it, monitor it live.
+
+On open it looks for a running run (or `app.active_run`) and attaches to it, so a TUI
+restarted during a training shows the whole history. Closing the TUI never stops a run.
+"""
 
 from __future__ import annotations
 
-from screens.base import ComingArea
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, Input, Static, TabbedContent, TabPane
+
+from screens.base import AreaScreen
+from screens.train_form import TrainForm
+from screens.train_monitor import RunMonitor
+from tui_ft.train import (
+    RunPaths,
+    SystemSampler,
+    TrainConfig,
+    TrainConfigError,
+    command,
+    find_run,
+    list_runs,
+    start_run,
+    validate,
+)
+from tui_ft.train.config import new_run_config
 
 
-class TrainScreen(ComingArea):
+class TrainScreen(AreaScreen):
     AREA_TITLE = "Train"
-    WILL_HOLD = (
-        "A validated form for LLaMA-Factory's training arguments, the exact command, a "
-        "detached launch, and the live loss, throughput, ETA and GPU panel of the active "
-        "run."
-    )
+
+    class Launched(Message):
+        def __init__(self, paths: RunPaths | None, error: str | None = None) -> None:
+            super().__init__()
+            self.paths, self.error = paths, error
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.base_config: TrainConfig | None = None
+        self.sampler: SystemSampler | None = None
+
+    def compose_body(self) -> ComposeResult:
+        with TabbedContent(id="train-tabs", initial="tab-config"):
+            with TabPane("Configure", id="tab-config"):
+                with Horizontal(id="train-file"):
+                    yield Input(placeholder="training YAML path", id="train-yaml-path")
+                    yield Button("Load", id="train-load")
+                    yield Button("Save", id="train-save")
+                yield TrainForm(id="train-form")
+                yield Static("", id="train-command")
+                yield Static("", id="train-errors")
+                yield Button("Launch", id="train-launch", variant="success")
+            with TabPane("Monitor", id="tab-monitor"), Vertical():
+                yield RunMonitor(id="train-monitor")
+
+    def on_mount(self) -> None:
+        ws = self.tui.workspace
+        models = []
+        try:
+            models = ws.list_models()
+        except Exception:
+            models = []
+        cfg = new_run_config(
+            model_name_or_path=models[0] if models else "",
+            dataset_dir=ws.datasets,
+            dataset="identity_demo" if models else "",
+        )
+        self.query_one(TrainForm).set_config(cfg)
+        self.update_command()
+        interval = self.tui.config.gpu_sample_interval or 1.0
+        self.sampler = SystemSampler(interval=interval).start()
+        self.set_interval(interval, self.show_gpu)
+        self.find_live_run()
+
+    def on_unmount(self) -> None:
+        if self.sampler is not None:
+            self.sampler.stop()
+
+    def show_gpu(self) -> None:
+        from tui_ft.gpu import gpu_unavailable_reason
+
+        if self.sampler is None:
+            return
+        samples = self.sampler.samples()
+        reason = None if samples and samples[-1].gpus else gpu_unavailable_reason()
+        self.query_one(RunMonitor).show_gpu(samples[-1] if samples else None, samples, reason)
+
+    @work(thread=True, exclusive=True, group="train-discover")
+    def find_live_run(self) -> None:
+        """Attach to the active run, else to the newest running one."""
+        ws = self.tui.workspace
+        paths = None
+        if self.tui.active_run:
+            try:
+                paths = find_run(ws, self.tui.active_run)
+            except LookupError:
+                paths = None
+        if paths is None:
+            running = [r for r in list_runs(ws) if r.alive]
+            paths = running[0].paths if running else None
+        if paths is not None:
+            self.app.call_from_thread(self.attach, paths)
+
+    def attach(self, paths: RunPaths) -> None:
+        self.tui.active_run = paths.run_id
+        self.query_one(RunMonitor).attach(paths)
+        self.query_one(TabbedContent).active = "tab-monitor"
+
+    # -- the form -------------------------------------------------------------
+    def current_config(self) -> TrainConfig:
+        return self.query_one(TrainForm).get_config(self.base_config)
+
+    def update_command(self) -> None:
+        try:
+            cfg = self.current_config()
+        except TrainConfigError:
+            return
+        runs = self.tui.workspace.runs
+        text = command(f"{runs}/<run-id>/training_args.yaml")
+        self.query_one("#train-command", Static).update(
+            f"[b]command[/b] {text}\n[dim]{len(cfg.to_dict())} arguments[/dim]"
+        )
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "train-yaml-path":
+            self.update_command()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        bid = event.button.id
+        if bid == "train-launch":
+            self.launch()
+        elif bid == "train-load":
+            self.load_yaml()
+        elif bid == "train-save":
+            self.save_yaml()
+
+    def _errors(self, text: str) -> None:
+        self.query_one("#train-errors", Static).update(text)
+
+    def load_yaml(self) -> None:
+        path = self.query_one("#train-yaml-path", Input).value.strip()
+        host = self.tui.host
+        try:
+            cfg = TrainConfig.from_yaml(host.read_text(path), source=path)
+        except (OSError, ValueError) as exc:
+            self._errors(f"[red]{exc}[/red]")
+            return
+        self.base_config = cfg
+        self.query_one(TrainForm).set_config(cfg)
+        self._errors(f"loaded {path}")
+
+    def save_yaml(self) -> None:
+        path = self.query_one("#train-yaml-path", Input).value.strip()
+        try:
+            cfg = self.current_config()
+            self.tui.host.write_text(path, cfg.to_yaml())
+        except (OSError, ValueError) as exc:
+            self._errors(f"[red]{exc}[/red]")
+            return
+        self._errors(f"saved {path}")
+
+    def launch(self) -> None:
+        try:
+            cfg = self.current_config()
+        except TrainConfigError as exc:
+            self._errors("[red]" + "\n".join(str(e) for e in exc.errors) + "[/red]")
+            return
+        self.query_one("#train-launch", Button).disabled = True
+        self._errors("checking and launching…")
+        self.launch_worker(cfg)
+
+    @work(thread=True, exclusive=True, group="train-launch")
+    def launch_worker(self, cfg: TrainConfig) -> None:
+        ws = self.tui.workspace
+        try:
+            validate(cfg, ws.host)
+            paths = start_run(ws, cfg)
+        except TrainConfigError as exc:
+            self.post_message(self.Launched(None, "\n".join(str(e) for e in exc.errors)))
+            return
+        except Exception as exc:
+            self.post_message(self.Launched(None, f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(self.Launched(paths))
+
+    def on_train_screen_launched(self, msg: Launched) -> None:
+        self.query_one("#train-launch", Button).disabled = False
+        if msg.paths is None:
+            self._errors(f"[red]{msg.error}[/red]")
+            return
+        self._errors(f"launched {msg.paths.run_id}")
+        self.attach(msg.paths)

@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import psutil
 import pytest
@@ -35,7 +36,7 @@ pytestmark = pytest.mark.train
 
 def _trainer_steps(paths) -> list[int]:
     try:
-        text = open(paths.trainer_log).read()
+        text = Path(paths.trainer_log).read_text()
     except FileNotFoundError:
         return []
     return [json.loads(x)["current_steps"] for x in text.splitlines()]
@@ -50,7 +51,7 @@ def resumed_run(train_root, run_env):
     wait_for(lambda: run_info(host, paths).checkpoint == 10, 240, "checkpoint-10")
     wait_for(lambda: max(_trainer_steps(paths), default=0) >= 12, 60, "step 12")
     before_kill = _trainer_steps(paths)
-    wrapper = psutil.Process(int(open(paths.pid).read()))
+    wrapper = psutil.Process(int(Path(paths.pid).read_text()))
     trainer = wrapper.children()[0]
     assert "llamafactory-cli" in " ".join(trainer.cmdline())
     os.kill(trainer.pid, signal.SIGKILL)  # what the OOM killer or a crash does
@@ -80,11 +81,11 @@ def test_killed_run_is_resumable_from_its_checkpoint(resumed_run):
 
 def test_resume_reaches_the_end_with_one_continuous_curve(resumed_run):
     paths, finished = resumed_run["paths"], resumed_run["finished"]
-    assert finished.state == "finished", open(paths.launch_log).read()[-2000:]
+    assert finished.state == "finished", Path(paths.launch_log).read_text()[-2000:]
     raw = _trainer_steps(paths)
     assert max(resumed_run["before"]) >= 12 and raw.count(12) == 2, "steps repeat in the file"
     log = TrainerLog()
-    log.feed(open(paths.trainer_log).read().splitlines())
+    log.feed(Path(paths.trainer_log).read_text().splitlines())
     steps = log.loss.steps
     assert steps == sorted(set(steps)) and steps[-1] == 20 == log.total_steps
     assert steps == list(range(2, 21, 2))

@@ -1,0 +1,129 @@
+"""The Train form: the common LLaMA-Factory arguments as inputs, plus free extra YAML.
+
+`get_config()` reads the widgets into a `TrainConfig` (raising a FieldError-style
+TrainConfigError for unparsable numbers); `set_config()` fills them from one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Input, Label, Select, TextArea
+
+from tui_ft.train import FieldError, TrainConfig, TrainConfigError
+from tui_ft.train.config import (
+    COMPUTE_TYPES,
+    FINETUNING_TYPES,
+    REPORT_TO,
+    SCHEDULERS,
+    STAGES,
+)
+
+# (field, label, kind, choices): kind is str, int, float, int? / float? (optional) or choice
+FIELDS: tuple[tuple[str, str, str, tuple[Any, ...]], ...] = (
+    ("model_name_or_path", "model path", "str", ()),
+    ("template", "template", "str", ()),
+    ("stage", "stage", "choice", STAGES),
+    ("finetuning_type", "finetuning type", "choice", FINETUNING_TYPES),
+    ("lora_rank", "LoRA rank", "int", ()),
+    ("lora_alpha", "LoRA alpha", "int?", ()),
+    ("lora_dropout", "LoRA dropout", "float", ()),
+    ("lora_target", "LoRA target", "str", ()),
+    ("dataset", "datasets (a,b)", "str", ()),
+    ("dataset_dir", "dataset dir", "str", ()),
+    ("cutoff_len", "cutoff len", "int", ()),
+    ("max_samples", "max samples", "int?", ()),
+    ("num_train_epochs", "epochs", "float", ()),
+    ("max_steps", "max steps", "int?", ()),
+    ("learning_rate", "learning rate", "float", ()),
+    ("per_device_train_batch_size", "batch size", "int", ()),
+    ("gradient_accumulation_steps", "grad accumulation", "int", ()),
+    ("lr_scheduler_type", "scheduler", "choice", SCHEDULERS),
+    ("compute_type", "compute type", "choice", COMPUTE_TYPES),
+    ("logging_steps", "logging steps", "int", ()),
+    ("save_steps", "save steps", "int", ()),
+    ("val_size", "val size", "float", ()),
+    ("report_to", "report to", "choice", REPORT_TO),
+    ("deepspeed_stage", "DeepSpeed", "choice", ("none", 0, 2, 3)),
+)
+
+
+def _widget_id(name: str) -> str:
+    return f"f-{name}"
+
+
+class TrainForm(VerticalScroll):
+    def compose(self) -> ComposeResult:
+        for name, label, kind, choices in FIELDS:
+            with Horizontal(classes="form-row"):
+                yield Label(label, classes="form-label")
+                if kind == "choice":
+                    options = [(str(c), c) for c in choices]
+                    yield Select(options, id=_widget_id(name), allow_blank=False)
+                else:
+                    yield Input(id=_widget_id(name))
+        yield Label("extra arguments (YAML)", classes="form-label")
+        yield TextArea("", id="f-extra", language="yaml", classes="form-extra")
+
+    def set_config(self, cfg: TrainConfig) -> None:
+        for name, _label, kind, _choices in FIELDS:
+            value = getattr(cfg, name)
+            if kind == "choice":
+                if name == "deepspeed_stage" and value is None:
+                    value = "none"
+                self.query_one(f"#{_widget_id(name)}", Select).value = value
+            else:
+                text = "" if value is None else str(value)
+                self.query_one(f"#{_widget_id(name)}", Input).value = text
+        extra = dict(cfg.extra)
+        text = yaml.safe_dump(extra, sort_keys=False) if extra else ""
+        self.query_one("#f-extra", TextArea).text = text
+
+    def get_config(self, base: TrainConfig | None = None) -> TrainConfig:
+        """The form as a config; keys of `base` the form does not show are kept."""
+        cfg = TrainConfig.from_dict(base.to_dict()) if base else TrainConfig()
+        errors: list[FieldError] = []
+        for name, _label, kind, _choices in FIELDS:
+            if kind == "choice":
+                value = self.query_one(f"#{_widget_id(name)}", Select).value
+                if name == "deepspeed_stage" and value == "none":
+                    value = None
+                setattr(cfg, name, value)
+                continue
+            text = self.query_one(f"#{_widget_id(name)}", Input).value.strip()
+            try:
+                setattr(cfg, name, _parse(text, kind))
+            except ValueError:
+                errors.append(FieldError(name, f"not a {kind.rstrip('?')}: {text!r}"))
+        if cfg.deepspeed_stage is None:
+            cfg.deepspeed = None
+        raw = self.query_one("#f-extra", TextArea).text
+        try:
+            extra = yaml.safe_load(raw) or {}
+            if not isinstance(extra, dict):
+                raise ValueError("expected key: value lines")
+        except (yaml.YAMLError, ValueError) as exc:
+            errors.append(FieldError("extra", f"not a YAML mapping ({exc})"))
+            extra = {}
+        known = {f[0] for f in FIELDS}
+        typed = TrainConfig.from_dict(extra)
+        cfg.extra = typed.extra
+        for key in extra:  # a typed argument typed into the extras (output_dir, bf16, ...)
+            if key not in known and key not in typed.extra and hasattr(cfg, key):
+                setattr(cfg, key, getattr(typed, key, extra[key]))
+        if errors:
+            raise TrainConfigError(errors, "form")
+        return cfg
+
+
+def _parse(text: str, kind: str) -> Any:
+    if kind == "str":
+        return text
+    if not text and kind.endswith("?"):
+        return None
+    if kind.startswith("int"):
+        return int(text)
+    return float(text)

@@ -1,0 +1,199 @@
+"""The live monitor of one run: loss sparkline and plot, numbers, logs, GPU, warnings.
+
+The trainer log is followed by an async worker (`async for` over `follow_lines`), so
+the whole history loads on attach and new records stream in; run state, disk and the
+running_log tail are read in a thread worker on a timer; the GPU/CPU/RAM sampler runs
+on its own daemon thread and the panel reads its ring buffer.
+"""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, Checkbox, Log, Sparkline, Static
+
+from screens.widgets.loss_plot import Curve, LossPlot
+from tui_ft.host.base import DiskUsage
+from tui_ft.train import (
+    RunInfo,
+    RunPaths,
+    TrainerLog,
+    compute_metrics,
+    disk_warnings,
+    follow_lines,
+    gpu_idle_warnings,
+    loss_warnings,
+    run_info,
+)
+from tui_ft.train.sampler import Sample
+from tui_ft.units import human_bytes
+
+
+def gpu_text(sample: Sample | None, reason: str | None = None) -> str:
+    if sample is None:
+        return "sampling…"
+    lines = []
+    for g in sample.gpus:
+        power = f" {g.power:.0f}W" if g.power is not None else ""
+        lines.append(
+            f"GPU{g.index} {g.utilization or 0:>3}% "
+            f"{human_bytes(g.memory_used)}/{human_bytes(g.memory_total)} "
+            f"{g.temperature or 0}°C{power} procs {len(g.processes)}"
+        )
+    if not sample.gpus:
+        lines.append(reason or "no NVIDIA GPU")
+    lines.append(
+        f"CPU {sample.cpu_percent:.0f}%  RAM "
+        f"{human_bytes(sample.ram_used)}/{human_bytes(sample.ram_total)}"
+    )
+    return "\n".join(lines)
+
+
+class RunMonitor(Vertical):
+    class StatusRead(Message):
+        def __init__(self, info: RunInfo, usage: DiskUsage | None, tail: list[str]) -> None:
+            super().__init__()
+            self.info, self.usage, self.tail = info, usage, tail
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.paths: RunPaths | None = None
+        self.info: RunInfo | None = None
+        self.log_state = TrainerLog()
+        self.usage: DiskUsage | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("no run attached", id="mon-title")
+        yield Sparkline([], id="mon-spark")
+        with Horizontal(id="mon-top"):
+            yield Static("", id="mon-metrics")
+            yield Static("", id="mon-gpu")
+        yield LossPlot(id="mon-plot")
+        with Horizontal(id="mon-controls"):
+            yield Checkbox("smooth", id="mon-smooth")
+            yield Button("Stop", id="mon-stop", variant="error", disabled=True)
+            yield Button("Resume", id="mon-resume", variant="primary", disabled=True)
+        yield Static("", id="mon-warnings")
+        yield Log(id="mon-log", max_lines=200)
+
+    # -- attaching ------------------------------------------------------------
+    def attach(self, paths: RunPaths) -> None:
+        """Show `paths`' whole history and follow it (replaces any previous run)."""
+        self.paths = paths
+        self.info = None
+        self.log_state = TrainerLog()
+        self.query_one("#mon-title", Static).update(f"run {paths.run_id}")
+        self.query_one("#mon-log", Log).clear()
+        self.refresh_status()
+        self.follow_log(paths)
+        if not getattr(self, "_timer", None):
+            self._timer = self.set_interval(2.0, self.refresh_status)
+
+    @work(exclusive=True, group="train-follow")
+    async def follow_log(self, paths: RunPaths) -> None:
+        host = self.app.host  # type: ignore[attr-defined]
+
+        def ended() -> bool:
+            return self.info is not None and not self.info.alive
+
+        async for lines in follow_lines(host, paths.trainer_log, interval=0.5, stop=ended):
+            if self.paths != paths:
+                return
+            if self.log_state.feed(lines):
+                self.show_progress()
+
+    @work(thread=True, exclusive=True, group="train-status")
+    def refresh_status(self) -> None:
+        paths = self.paths
+        if paths is None:
+            return
+        host = self.app.host  # type: ignore[attr-defined]
+        info = run_info(host, paths)
+        try:
+            usage = host.disk_usage(paths.root)
+        except Exception:
+            usage = None
+        tail: list[str] = []
+        for log_path in (paths.running_log, paths.launch_log):
+            st = host.stat(log_path)
+            if st is not None and st.size:
+                data = host.read_bytes(log_path, max(0, st.size - 8192))
+                tail = data.decode("utf-8", "replace").splitlines()[-40:]
+                break
+        self.post_message(self.StatusRead(info, usage, tail))
+
+    def on_run_monitor_status_read(self, msg: StatusRead) -> None:
+        if self.paths is None or msg.info.root != self.paths.root:
+            return
+        self.info, self.usage = msg.info, msg.usage
+        log = self.query_one("#mon-log", Log)
+        if msg.tail and msg.tail[-1:] != getattr(self, "_last_tail", None):
+            log.clear()
+            log.write_lines(msg.tail)
+            self._last_tail = msg.tail[-1:]
+        alive = msg.info.alive
+        self.query_one("#mon-stop", Button).disabled = not alive
+        self.query_one("#mon-resume", Button).disabled = not msg.info.resumable
+        self.query_one("#mon-title", Static).update(f"run {msg.info.run_id} · {msg.info.detail}")
+        self.show_progress()
+
+    # -- drawing --------------------------------------------------------------
+    def show_progress(self) -> None:
+        log = self.log_state
+        self.query_one("#mon-spark", Sparkline).data = list(log.loss.values[-200:])
+        curves = [Curve("loss", log.loss.steps, log.loss.values)]
+        if len(log.eval_loss):
+            curves.append(Curve("eval", log.eval_loss.steps, log.eval_loss.values, "dot"))
+        smooth = 0.6 if self.query_one("#mon-smooth", Checkbox).value else 0.0
+        self.query_one("#mon-plot", LossPlot).set_curves(curves, smooth)
+        config = self.app.config  # type: ignore[attr-defined]
+        m = compute_metrics(log, self.info, config.hourly_price)
+        text = "\n".join(f"{k:<8}{v}" for k, v in m.lines(config.currency))
+        self.query_one("#mon-metrics", Static).update(text)
+        self.show_warnings()
+
+    def show_gpu(self, sample: Sample | None, samples: list[Sample], reason: str | None) -> None:
+        self.query_one("#mon-gpu", Static).update(gpu_text(sample, reason))
+        self._gpu_warnings = gpu_idle_warnings(samples) if self.info and self.info.alive else []
+        self.show_warnings()
+
+    def show_warnings(self) -> None:
+        warnings = loss_warnings(self.log_state) + disk_warnings(self.usage)
+        warnings += getattr(self, "_gpu_warnings", [])
+        self.query_one("#mon-warnings", Static).update("\n".join(f"⚠ {w}" for w in warnings))
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        self.show_progress()
+
+    # -- control --------------------------------------------------------------
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "mon-stop":
+            event.button.disabled = True
+            self.stop_run()
+        elif event.button.id == "mon-resume":
+            event.button.disabled = True
+            self.resume_run()
+
+    @work(thread=True, exclusive=True, group="train-control")
+    def stop_run(self) -> None:
+        from tui_ft.train import stop_run
+
+        if self.paths is not None:
+            stop_run(self.app.host, self.paths, timeout=60)  # type: ignore[attr-defined]
+            self.refresh_status()
+
+    @work(thread=True, exclusive=True, group="train-control")
+    def resume_run(self) -> None:
+        from tui_ft.train import ResumeError, resume_run
+
+        paths = self.paths
+        if paths is None:
+            return
+        try:
+            resume_run(self.app.host, paths)  # type: ignore[attr-defined]
+        except ResumeError as exc:
+            self.app.call_from_thread(self.app.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self.attach, paths)

@@ -1,0 +1,1 @@
+"""Self-contained widgets shared by the screens."""
