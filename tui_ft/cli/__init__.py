@@ -15,7 +15,19 @@ from collections.abc import Sequence
 from tui_ft import __version__
 
 # One module per command group; each defines register(subparsers).
-COMMAND_MODULES = ("demo", "setup")
+COMMAND_MODULES = (
+    "demo",
+    "setup",
+    "replay",
+    "check",
+    "model",
+    "train",
+    "data",
+    "evaluate",
+    "remote",
+    "export",
+    "multinode",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
