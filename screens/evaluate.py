@@ -1,13 +1,72 @@
-"""Evaluate & Chat area (filled by its own change; until then it says what it will hold)."""
+"""Evaluate & Chat area: predict metrics, chat (base | fine-tuned side by side), probes.
+
+Servers started here are stopped when the user leaves the screen or quits.
+"""
 
 from __future__ import annotations
 
-from screens.base import ComingArea
+import posixpath
+
+from textual.app import ComposeResult
+from textual.widgets import Input, TabbedContent, TabPane
+
+from screens.base import AreaScreen
+from screens.evaluate_chat import ChatPane
+from screens.evaluate_predict import PredictPane
+from screens.evaluate_probes import ProbePane
+from tui_ft.chat.base import ChatBackend, ChatError
 
 
-class EvaluateScreen(ComingArea):
+def make_backends(
+    screen: EvaluateScreen, model: str, adapter: str | None, template: str, side: bool
+) -> list[ChatBackend]:
+    """The backends to start: the model (+ adapter), or base and fine-tuned side by side."""
+    from tui_ft.chat.server import open_backend
+    from tui_ft.evaluate import EvalError, resolve_adapter
+
+    tui = screen.tui
+    if not model:
+        raise ChatError("choose a model folder first")
+    if "/" not in model:
+        model = tui.workspace.path("models", model)
+    try:
+        adapter = resolve_adapter(tui.host, adapter) if adapter else None
+    except EvalError as exc:
+        raise ChatError(str(exc)) from exc
+    if side and not adapter:
+        raise ChatError("side by side compares base and fine-tuned: give an adapter")
+    workdir = tui.workspace.path(".chat")
+    opts = {} if model.endswith(".gguf") else {"workdir": workdir}
+    if side:
+        return [
+            open_backend(tui.host, model, None, template, label="base", **opts),
+            open_backend(tui.host, model, adapter, template, label="fine-tuned", **opts),
+        ]
+    label = posixpath.basename((adapter or model).rstrip("/"))
+    return [open_backend(tui.host, model, adapter, template, label=label, **opts)]
+
+
+class EvaluateScreen(AreaScreen):
     AREA_TITLE = "Evaluate & Chat"
-    WILL_HOLD = (
-        "BLEU and ROUGE from LLaMA-Factory's predict, a browsable table of predictions, "
-        "and chat with the base and fine-tuned models side by side."
-    )
+
+    def compose_body(self) -> ComposeResult:
+        with TabbedContent(id="eval-tabs"):
+            with TabPane("Chat", id="tab-chat"):
+                yield ChatPane(id="chat-pane")
+            with TabPane("Evaluate", id="tab-eval"):
+                yield PredictPane(id="predict-pane")
+            with TabPane("Probes", id="tab-probes"):
+                yield ProbePane(id="probe-pane")
+
+    def on_mount(self) -> None:
+        self._chat = self.query_one(ChatPane)  # kept: on_unmount runs after children go
+        models = self.tui.workspace.list_models()
+        if models:
+            for wid in ("#chat-model", "#eval-model"):
+                self.query_one(wid, Input).value = models[0]
+
+    def on_screen_suspend(self) -> None:
+        self._chat.stop_models()
+
+    def on_unmount(self) -> None:
+        self._chat.stop_models(wait=True)

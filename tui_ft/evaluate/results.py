@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 import posixpath
+import re
 from dataclasses import dataclass
 
 from tui_ft.host.base import Host
@@ -88,20 +89,27 @@ def word_diff(predict: str, label: str) -> list[tuple[str, str]]:
     return pieces
 
 
+_TOKEN = re.compile(r"[\u2e80-\uffff]|[^\s\u2e80-\uffff]+")
+
+
+def _cjk(ch: str) -> bool:
+    return ord(ch) >= 0x2E80
+
+
 def _tokens(text: str) -> list[str]:
-    out: list[str] = []
-    for word in text.split():
-        if any(ord(c) > 0x2E80 for c in word):
-            out.extend(word)
-        else:
-            out.append(word)
-    return out
+    """Latin words whole, CJK characters (and full-width punctuation) one by one."""
+    return _TOKEN.findall(text)
 
 
 def _join(tokens: list[str]) -> str:
     text = ""
     for tok in tokens:
-        if text and not (ord(tok[0]) > 0x2E80 and ord(text[-1]) > 0x2E80):
-            text += " "
-        text += tok
+        text += join_gap(text, tok) + tok
     return text
+
+
+def join_gap(left: str, right: str) -> str:
+    """The space between two pieces: none where either side is CJK."""
+    if not left or not right or _cjk(left[-1]) or _cjk(right[0]):
+        return ""
+    return " "
