@@ -75,6 +75,13 @@ class TrainScreen(AreaScreen):
         self.set_interval(interval, self.show_gpu)
         self.find_live_run()
 
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        monitor = self.query_one(RunMonitor)
+        active = self.tui.active_run
+        if active and (monitor.paths is None or monitor.paths.run_id != active):
+            self.find_live_run()
+
     def on_unmount(self) -> None:
         if self.sampler is not None:
             self.sampler.stop()

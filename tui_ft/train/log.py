@@ -25,6 +25,23 @@ except ImportError:  # pragma: no cover - depends on the install
     _fast_loads = _json_loads
 
 
+def _parse_many(lines: list[str]) -> list[Any]:
+    """Parse a batch of JSON lines: one parser call for the batch when all are valid."""
+    lines = [line for line in lines if line.strip()]
+    if not lines:
+        return []
+    try:
+        return _fast_loads("[" + ",".join(lines) + "]")
+    except ValueError:  # a bad line or a NaN in the batch: line by line
+        out = []
+        for line in lines:
+            try:
+                out.append(_loads(line))
+            except ValueError:
+                continue
+        return out
+
+
 def _loads(line: str | bytes) -> Any:
     try:
         return _fast_loads(line)
@@ -78,6 +95,17 @@ class Series:
                     self.values.append(last_v)
                 self.stride *= 2
 
+    def extend(self, new_steps: list[int], new_values: list[float]) -> None:
+        """`add` for many points; the hot path of a catch-up on a long log."""
+        steps, values, add = self.steps, self.values, self.add
+        for step, value in zip(new_steps, new_values, strict=True):
+            n = len(steps)
+            if n >= 2 and step > steps[-1] and step - steps[-2] < self.stride:
+                steps[-1] = step
+                values[-1] = value
+            else:
+                add(step, value)
+
     def __len__(self) -> int:
         return len(self.steps)
 
@@ -107,46 +135,70 @@ class TrainerLog:
 
     def feed(self, lines: list[str]) -> int:
         """Ingest complete lines; returns how many records were used."""
+        records = _parse_many(lines)
+        self.lines += len(lines)
+        self.bad_lines += sum(1 for line in lines if line.strip()) - len(records)
         used = 0
-        loss, eval_loss, lr = self.loss, self.eval_loss, self.lr
-        for line in lines:
-            self.lines += 1
+        # points are gathered per batch and flushed into the series (fewer calls)
+        ls, lv, es, ev, rs, rv = [], [], [], [], [], []
+        last_step = self.step if self.latest is not None else None
+        first_loss, min_loss = self.first_loss, self.min_loss
+        isfinite = math.isfinite
+        for rec in records:
             try:
-                rec = _loads(line)
                 step = int(rec["current_steps"])
-            except (ValueError, KeyError, TypeError):
-                if line.strip():
-                    self.bad_lines += 1
+            except (KeyError, TypeError, ValueError):
+                self.bad_lines += 1
                 continue
-            last = self.latest
-            if last is not None and step < last.get("current_steps", 0):
+            if last_step is not None and step < last_step:  # resumed from a checkpoint
+                self._flush(ls, lv, es, ev, rs, rv)
                 self.resumes += 1
                 self.segment_start = None
-                loss.truncate(step), eval_loss.truncate(step), lr.truncate(step)
-                if self.min_loss and self.min_loss[0] >= step:
-                    self.min_loss = None
-            elapsed = parse_duration(rec.get("elapsed_time"))
-            if self.segment_start is None and elapsed is not None:
-                self.segment_start = (step, elapsed)
+                self.loss.truncate(step), self.eval_loss.truncate(step), self.lr.truncate(step)
+                if min_loss and min_loss[0] >= step:
+                    min_loss = None
+            if self.segment_start is None:
+                elapsed = parse_duration(rec.get("elapsed_time"))
+                if elapsed is not None:
+                    self.segment_start = (step, elapsed)
             value = rec.get("loss")
             if value is not None:
                 value = float(value)
-                loss.add(step, value)
-                if self.first_loss is None:
-                    self.first_loss = value
-                if math.isfinite(value) and (self.min_loss is None or value < self.min_loss[1]):
-                    self.min_loss = (step, value)
+                ls.append(step)
+                lv.append(value)
+                if first_loss is None:
+                    first_loss = value
+                if isfinite(value) and (min_loss is None or value < min_loss[1]):
+                    min_loss = (step, value)
             value = rec.get("eval_loss")
             if value is not None:
-                eval_loss.add(step, float(value))
+                es.append(step)
+                ev.append(float(value))
             value = rec.get("lr")
             if value is not None:
-                lr.add(step, float(value))
-            if rec.get("epoch") is not None:
-                self.epoch = rec["epoch"]
-            self.latest = rec
+                rs.append(step)
+                rv.append(float(value))
+            last_step = step
             used += 1
+        self._flush(ls, lv, es, ev, rs, rv)
+        self.first_loss, self.min_loss = first_loss, min_loss
+        for rec in reversed(records):
+            if isinstance(rec, dict) and "current_steps" in rec:
+                self.latest = rec
+                break
+        for rec in reversed(records):
+            if isinstance(rec, dict) and rec.get("epoch") is not None:
+                self.epoch = rec["epoch"]
+                break
         return used
+
+    def _flush(self, *pending: list) -> None:
+        ls, lv, es, ev, rs, rv = pending
+        self.loss.extend(ls, lv)
+        self.eval_loss.extend(es, ev)
+        self.lr.extend(rs, rv)
+        for p in pending:
+            p.clear()
 
     @property
     def step(self) -> int | None:
