@@ -101,12 +101,13 @@ class EnvironmentScreen(AreaScreen):
         self.post_message(self.Overview(rows, list_models(ws)))
 
     @work(thread=True, exclusive=True, group="checks")
-    def run_checks(self) -> None:
+    def run_checks(self, refresh: bool = False) -> None:
         from tui_ft.checks import run_checks
 
         app = self.tui
         need = self.report.total_size if self.report else 0
-        self.post_message(self.ChecksDone(run_checks(app.host, app.config, app.workspace, need)))
+        results = run_checks(app.host, app.config, app.workspace, need, refresh=refresh)
+        self.post_message(self.ChecksDone(results))
 
     @work(thread=True, exclusive=True, group="verify")
     def verify(self, path: str, sha256: bool) -> None:
@@ -197,7 +198,7 @@ class EnvironmentScreen(AreaScreen):
     def action_rerun(self) -> None:
         self.query_one("#checks-summary", Static).update("running checks…")
         self.load_overview()
-        self.run_checks()
+        self.run_checks(refresh=True)
 
     def action_export(self) -> None:
         """Write the checks (and the last verification) as JSON for a bug report."""

@@ -54,11 +54,22 @@ def parse_json_tail(text: str) -> dict[str, Any] | None:
     return None
 
 
-def probe_torch(host: Host, timeout: float = 180.0) -> dict[str, Any]:
-    """Run the probe; on any failure a dict with an "error" key saying what happened."""
+_cache: dict[str, dict[str, Any]] = {}
+
+
+def probe_torch(host: Host, timeout: float = 180.0, refresh: bool = False) -> dict[str, Any]:
+    """Run the probe; on any failure a dict with an "error" key saying what happened.
+
+    The answer is kept per host for this process (importing torch takes seconds and
+    the install rarely changes); `refresh` asks again, as the screen's re-run does.
+    """
+    key = host.describe()
+    if not refresh and key in _cache:
+        return _cache[key]
     res = host.run([box_python(host), "-c", PROBE], timeout=timeout)
     data = parse_json_tail(res.stdout)
     if data is None:
         tail = (res.stderr or res.stdout).strip().splitlines()[-1:] or ["no output"]
         return {"error": f"probe exited {res.returncode}: {tail[0]}"}
+    _cache[key] = data
     return data

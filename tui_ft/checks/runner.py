@@ -23,13 +23,13 @@ from tui_ft.host.base import Host
 from tui_ft.workspace import Workspace
 
 
-def system_checks(host: Host, config: Config) -> list[CheckResult]:
+def system_checks(host: Host, config: Config, refresh: bool = False) -> list[CheckResult]:
     """Checks of the machine itself (local only: a remote box answers `remote_checks`)."""
     gpus = gpu_checks()
     seen = sum(1 for r in gpus if r.name.startswith("gpu"))
     return [
         python_check(),
-        *torch_checks(probe_torch(host), seen),
+        *torch_checks(probe_torch(host, refresh=refresh), seen),
         *gpus,
         *cpu_ram_checks(),
         llamafactory_check(),
@@ -55,8 +55,11 @@ def remote_checks(host: Host, ws: Workspace, timeout: float = 300.0) -> list[Che
     return [CheckResult.from_dict(c) for c in data["checks"]]
 
 
-def run_checks(host: Host, config: Config, ws: Workspace, need: int = 0) -> list[CheckResult]:
-    """Every check for `host`; `need` is the free space the next step needs (bytes)."""
+def run_checks(
+    host: Host, config: Config, ws: Workspace, need: int = 0, refresh: bool = False
+) -> list[CheckResult]:
+    """Every check for `host`; `need` is the free space the next step needs (bytes);
+    `refresh` re-probes torch instead of reusing this process's earlier answer."""
     if host.is_remote:
         return remote_checks(host, ws)
-    return [*system_checks(host, config), *disk_checks(ws, need)]
+    return [*system_checks(host, config, refresh), *disk_checks(ws, need)]
