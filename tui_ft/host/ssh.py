@@ -305,13 +305,13 @@ class SSHHost(Host):
             return self._sftp
 
     def _sftp_call(self, fn, *args):
+        import paramiko
+
         try:
             return fn(self.sftp(), *args)
-        except (FileNotFoundError, PermissionError, IsADirectoryError):
-            raise
-        except (OSError, EOFError) as exc:
+        except (paramiko.SSHException, EOFError, OSError) as exc:
             if isinstance(exc, OSError) and exc.errno is not None:
-                raise
+                raise  # FileNotFoundError, PermissionError ...: the file's problem, not ours
             with self._lock:
                 self._sftp = None
             raise ConnectionLost(f"{self.describe()}: SFTP failed: {exc}") from exc
