@@ -88,4 +88,3 @@ def test_runs_screen_snapshot(runs_ws, snap_compare):
         await pilot.pause()
 
     assert snap_compare(make_app(runs_ws), terminal_size=(130, 45), run_before=settle)
-
