@@ -10,7 +10,6 @@ import pytest
 import yaml
 
 from tests.export.conftest import train_lora
-from tui_ft.export import ExportSpec, run_export
 from tui_ft.gguf.convert import convert
 from tui_ft.gguf.quantize import quantize
 from tui_ft.gguf.remote import info_on, verify_on
@@ -21,15 +20,20 @@ pytestmark = [pytest.mark.train, pytest.mark.gguf]
 
 @pytest.fixture(scope="module")
 def merged(demo_workspace: Path, tmp_path_factory) -> tuple[Path, Path]:
-    """(base model, merged export) after a real 20-step LoRA training."""
+    """(base model, merged export) after a real 20-step LoRA training, merged headless."""
     root = tmp_path_factory.mktemp("chain")
     adapter = train_lora(demo_workspace, root / "run" / "output")
     base = demo_workspace / "models" / "tiny-llama-demo"
-    lines: list[str] = []
-    spec = ExportSpec(model=str(base), adapter=str(adapter), export_dir=str(root / "merged"))
-    out = run_export(LocalHost(), spec, lines.append)
-    assert any("copied tokenizer.model" in ln or "export" in ln for ln in lines)
-    return base, Path(out)
+    out = root / "merged"
+    proc = subprocess.run(
+        [sys.executable, "-m", "tui_ft", "export", "--model", str(base), "--adapter",
+         str(adapter), "--template", "default", "--out", str(out)],
+        capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.strip() == str(out)
+    assert "disk pre-flight ok" in proc.stderr
+    return base, out
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +129,18 @@ def test_cli_gguf_quantises_and_writes_modelfile(merged, tmp_path):
         "tiny-Q8_0.gguf",
         "tiny-f16.gguf",
     ]
+
+
+def test_cli_export_refuses_an_existing_folder(merged):
+    base, out = merged
+    before = sorted(p.name for p in out.iterdir())
+    proc = subprocess.run(
+        [sys.executable, "-m", "tui_ft", "export", "--model", str(base), "--out", str(out)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 1
+    assert f"{out} already exists" in proc.stderr
+    assert sorted(p.name for p in out.iterdir()) == before
 
 
 def test_cli_gguf_fails_with_non_zero_exit(tmp_path):
