@@ -17,6 +17,7 @@ from tui_ft.gguf.convert import partial_path
 from tui_ft.gguf.inspect import GGUFInfo
 from tui_ft.gguf.tools import GGUFError, LlamaCppTools
 from tui_ft.host.base import Host, HostError
+from tui_ft.units import human_bytes
 
 QUANT_TYPES = (
     "Q8_0",
@@ -73,7 +74,9 @@ class QuantResult:
     type_counts: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
-        text = f"{self.qtype}: {self.size} bytes ({self.size / max(self.source_size, 1):.0%})"
+        text = (
+            f"{self.qtype}: {human_bytes(self.size)} ({self.size / max(self.source_size, 1):.0%})"
+        )
         if self.fallbacks:
             got = sorted({f.got for f in self.fallbacks})
             text += (
