@@ -57,6 +57,7 @@ class ChatColumn(VerticalScroll):
         super().__init__(**kw)
         self.label = label
         self.history: list[dict[str, str]] = []
+        self.last_pieces = 0  # how many streamed pieces built the last reply
 
     def compose(self) -> ComposeResult:
         yield Static(f"[b]{self.label}[/b]", classes="chat-label")
@@ -201,9 +202,11 @@ class ChatPane(Vertical):
             column.history.append({"role": "user", "content": text})
             bubble = column.add_turn("bot", "…")
             reply = ""
+            column.last_pieces = 0
             try:
                 async for piece in astream(backend, column.history, params):
                     reply += piece
+                    column.last_pieces += 1
                     bubble.update(reply)
                     column.scroll_end(animate=False)
             except ChatError as exc:
