@@ -4,7 +4,7 @@ ours:     launched by tui-ft (detached, sh wrapper, LLAMABOARD_ENABLED) with the
           screen attached (headless Textual app following the log, GPU sampler on)
 baseline: bare `llamafactory-cli train` with the same YAML
 Figure: train_steps_per_second from LLaMA-Factory's train_results.json; target >= 0.98.
-Run: .venv/bin/python benchmarks/train_overhead.py [ROUNDS] [MAX_STEPS]
+Run: .venv/bin/python benchmarks/train_overhead.py [ROUNDS] [MAX_STEPS (400)]
 """
 
 from __future__ import annotations
@@ -58,11 +58,13 @@ async def ours(cfg, ws_root: Path) -> float:
     cfg.output_dir = ""
     paths = start_run(ws, cfg, name="bench")
     app = TuiFtApp(config=Config(workspace=str(ws_root)), host=host, workspace=ws)
-    app.active_run = paths.run_id
     async with app.run_test(size=(120, 50)) as pilot:
+        app.active_run = paths.run_id
         await pilot.press("3")  # the Train screen, attached to the active run
-        while run_info(host, paths).alive:
+        pid = int(host.read_text(paths.pid))
+        while host.is_alive(pid):
             await pilot.pause(1.0)
+        await pilot.pause(1.5)
         points = len(app.screen.query_one("#mon-spark").data or [])
     assert points > 0, "the monitor saw the run"
     assert run_info(host, paths).state == "finished"
@@ -71,7 +73,7 @@ async def ours(cfg, ws_root: Path) -> float:
 
 def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 2
-    max_steps = int(sys.argv[2]) if len(sys.argv) > 2 else 60
+    max_steps = int(sys.argv[2]) if len(sys.argv) > 2 else 400
     from tests.train.conftest import demo_config
     from tui_ft.demo.build import create_demo_workspace
 

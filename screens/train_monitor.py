@@ -89,7 +89,7 @@ class RunMonitor(Vertical):
         self.refresh_status()
         self.follow_log(paths)
         if not getattr(self, "_timer", None):
-            self._timer = self.set_interval(2.0, self.refresh_status)
+            self._timer = self.set_interval(3.0, self.refresh_status)
 
     @work(exclusive=True, group="train-follow")
     async def follow_log(self, paths: RunPaths) -> None:
@@ -98,11 +98,11 @@ class RunMonitor(Vertical):
         def ended() -> bool:
             return self.info is not None and not self.info.alive
 
-        async for lines in follow_lines(host, paths.trainer_log, interval=0.5, stop=ended):
+        async for lines in follow_lines(host, paths.trainer_log, interval=1.0, stop=ended):
             if self.paths != paths:
                 return
             if self.log_state.feed(lines):
-                self.show_progress()
+                self.schedule_redraw()
 
     @work(thread=True, exclusive=True, group="train-status")
     def refresh_status(self) -> None:
@@ -140,6 +140,19 @@ class RunMonitor(Vertical):
         self.show_progress()
 
     # -- drawing --------------------------------------------------------------
+    REDRAW_EVERY = 1.0
+    """Seconds between redraws: records may arrive 20+ times a second and the
+    monitor must not take CPU from the training on a small box."""
+
+    def schedule_redraw(self) -> None:
+        if not getattr(self, "_redraw_pending", False):
+            self._redraw_pending = True
+            self.set_timer(self.REDRAW_EVERY, self._redraw)
+
+    def _redraw(self) -> None:
+        self._redraw_pending = False
+        self.show_progress()
+
     def show_progress(self) -> None:
         log = self.log_state
         self.query_one("#mon-spark", Sparkline).data = list(log.loss.values[-200:])
