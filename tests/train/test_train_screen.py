@@ -70,7 +70,10 @@ async def test_launch_watch_exit_reattach_and_stop(train_root, run_env):
     app = make_app(train_root)
     async with app.run_test(size=(120, 60)) as pilot:
         await pilot.pause()
-        app.screen.query_one(TrainForm).set_config(demo_config(train_root, max_steps=60))
+        # long enough that it is still running when we stop it, fast box or slow
+        cfg = demo_config(train_root, max_steps=3000)
+        cfg.save_steps = 500
+        app.screen.query_one(TrainForm).set_config(cfg)
         await pilot.pause()
         assert "llamafactory-cli train" in str(
             app.screen.query_one("#train-command", Static).render()
@@ -106,7 +109,7 @@ async def test_launch_watch_exit_reattach_and_stop(train_root, run_env):
         )
         assert monitor.log_state.loss.steps == sorted(set(file_steps()))
         metrics = str(monitor.query_one("#mon-metrics", Static).render())
-        assert "/60" in metrics and "cost" in metrics
+        assert "/3000" in metrics and "cost" in metrics
         await pilot.click("#mon-stop")
         await wait_until(
             pilot, lambda: run_info(ws.host, info.paths).state == "stopped", 120, "the stop"
