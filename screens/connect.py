@@ -97,6 +97,7 @@ class ConnectScreen(ModalScreen["SSHHost | None"]):
 
     @work(thread=True, exclusive=True, group="connect")
     def _connect(self, spec: str) -> None:
+        from tui_ft.host import box_python
         from tui_ft.host.base import HostError
         from tui_ft.host.knownhosts import HostKeyProblem
         from tui_ft.host.ssh import SSHHost
@@ -104,6 +105,7 @@ class ConnectScreen(ModalScreen["SSHHost | None"]):
 
         try:
             host = SSHHost(resolve(spec), ask_password=self._ask, ask_passphrase=self._ask)
+            host.python = box_python(self.app.config.box_python)
             host.connect()
         except HostKeyProblem as exc:
             self.post_message(self.KeyQuestion(exc))

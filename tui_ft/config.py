@@ -55,6 +55,8 @@ class Config:
     gpu_sample_interval: float = 1.0
     default_host: str | None = None
     """An SSH alias to open by default; None: this machine."""
+    box_python: str | None = None
+    """The Python with tui-ft on remote boxes; None: `python3` (or $TUI_FT_BOX_PYTHON)."""
 
     @classmethod
     def load(cls, path: Path | None = None) -> Config:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import posixpath
 import shlex
-import sys
 from dataclasses import dataclass
 
 from tui_ft.host.base import Host, HostError
@@ -63,9 +62,7 @@ class Node:
 
     @property
     def py(self) -> str:
-        if self.python:
-            return self.python
-        return "python3" if self.host.is_remote else sys.executable
+        return self.python or self.host.python
 
     def name(self, rank: int) -> str:
         return f"node {rank} ({self.host.describe()})"

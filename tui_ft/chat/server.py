@@ -209,7 +209,7 @@ class LlamaFactoryServer:
             with socket.socket() as sock:
                 sock.bind(("127.0.0.1", 0))
                 return int(sock.getsockname()[1])
-        res = self.host.run(["python3", "-c", _FREE_PORT], timeout=30).check()
+        res = self.host.run([self.host.python, "-c", _FREE_PORT], timeout=30).check()
         return int(res.stdout.strip())
 
     def _wait_ready(self, progress: Progress | None) -> None:

@@ -8,7 +8,6 @@ remote box through `host.run`.
 from __future__ import annotations
 
 import json
-import sys
 from typing import Any
 
 from tui_ft.host.base import Host
@@ -37,7 +36,7 @@ print("\n" + json.dumps(out))
 
 def box_python(host: Host) -> str:
     """The interpreter to run on the host: this one locally, `python3` on a remote box."""
-    return "python3" if host.is_remote else sys.executable
+    return host.python
 
 
 def parse_json_tail(text: str) -> dict[str, Any] | None:

@@ -27,7 +27,7 @@ def load_config() -> Config:
 
 def host_from_args(args: argparse.Namespace, config: Config | None = None) -> Host:
     spec = getattr(args, "host", None) or (config.default_host if config else None)
-    return open_host(spec)
+    return open_host(spec, python=config.box_python if config else None)
 
 
 def workspace_from_args(args: argparse.Namespace, host: Host, config: Config) -> Workspace:

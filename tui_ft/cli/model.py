@@ -117,7 +117,7 @@ def run_download(args: argparse.Namespace) -> int:
     hub = args.hub or default_hub()
     dest = args.dest or ws.path("models", args.repo)
     if host.is_remote:  # the files go to the box: its own tui-ft downloads them there
-        argv = ["python3", "-m", "tui_ft", "--workspace", ws.root, "model", "download", args.repo]
+        argv = [host.python, "-m", "tui_ft", "--workspace", ws.root, "model", "download", args.repo]
         argv += ["--hub", hub, "--dest", dest] + (["--json"] if args.json else [])
         for line in host.stream(argv):
             print(line)

@@ -121,12 +121,12 @@ def lint_dataset(
     *,
     model: str | None = None,
     cutoff_len: int | None = None,
-    python: str = "python3",
+    python: str | None = None,
 ) -> LintReport:
     """Lint where the file is: in-process here, or by `tui-ft data lint --json` on the box."""
     if not host.is_remote:
         return lint_file(host, path, entry, model=model, cutoff_len=cutoff_len)
-    argv = [python, "-m", "tui_ft", "data", "lint", path, "--json"]
+    argv = [python or host.python, "-m", "tui_ft", "data", "lint", path, "--json"]
     if entry is not None:
         argv += ["--entry", json.dumps(entry)]
     if model:

@@ -21,7 +21,7 @@ def preview_page(
 ) -> dict[str, Any]:
     """Records `start`..`start+count` rendered as turns, with the entry used to render them."""
     if host.is_remote and path.endswith((".parquet", ".arrow")):
-        res = host.run(["python3", "-m", "tui_ft", "data", "preview", path, "--json",
+        res = host.run([host.python, "-m", "tui_ft", "data", "preview", path, "--json",
                         "--start", str(start), "--count", str(count)]
                        + (["--entry", json.dumps(entry)] if entry else [])).check()  # fmt: skip
         return json.loads(res.stdout)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import posixpath
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -45,7 +44,7 @@ class LlamaCppTools:
 
 def host_python(host: Host) -> str:
     """This interpreter locally; the box's python3 (with tui-ft installed) remotely."""
-    return "python3" if host.is_remote else sys.executable
+    return host.python
 
 
 _VERSIONS = """

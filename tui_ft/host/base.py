@@ -61,6 +61,10 @@ class Host(ABC):
 
     name: str = "local"
     is_remote: bool = False
+    python: str = "python3"
+    """The interpreter on this host that has tui-ft installed: engine work that must run
+    on the machine itself (hashing, linting, torch probes) runs `python -m tui_ft ...`.
+    A box's may be set with `box_python` in the config or TUI_FT_BOX_PYTHON."""
 
     # -- commands -------------------------------------------------------------
     @abstractmethod

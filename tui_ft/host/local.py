@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -23,6 +24,7 @@ def _env(extra: Mapping[str, str] | None) -> dict[str, str] | None:
 class LocalHost(Host):
     name = "local"
     is_remote = False
+    python = sys.executable  # this very interpreter: it has tui-ft
 
     def run(self, argv, *, cwd=None, env=None, timeout=None, input=None) -> CommandResult:
         argv = tuple(argv)

@@ -40,7 +40,7 @@ def check(a: dict[str, Any]) -> list[Argv]:
 def download(a: dict[str, Any]) -> list[Argv]:
     argv = ["model", "download", a["repo"]]
     _flag(argv, "--hub", a.get("hub"))
-    _flag(argv, "--out", a.get("out"))
+    _flag(argv, "--dest", a.get("out"))
     return [argv]
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import posixpath
 import shlex
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,7 +39,7 @@ class Replayer:
         if self.python is None:
             # On this machine: this very interpreter. On a box: its python3 with tui-ft
             # installed (`tui-ft remote setup` sees to that).
-            self.python = ["python3"] if self.host.is_remote else [sys.executable]
+            self.python = [self.host.python]
 
     def tui_ft(self, argv: list[str]) -> list[str]:
         return [*self.python, "-m", "tui_ft", "--workspace", self.workspace, *argv]
