@@ -167,6 +167,7 @@ class DatasetsScreen(AreaScreen):
             self.post_message(self.Done(str(exc), False))
         else:
             self.post_message(self.Done(f"registered `{name}` in {info.path}", True))
+            self.tui.recorder.record("dataset", file=self.path, name=name, dataset_dir=dataset_dir)
         self.load_registered(dataset_dir)
 
     @work(thread=True, exclusive=True, group="write")

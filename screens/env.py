@@ -123,6 +123,8 @@ class EnvironmentScreen(AreaScreen):
 
         ws = self.tui.workspace
         report = verify_model(ws.host, path, sha256=sha256, progress=progress)
+        if report.status != "fail":
+            self.tui.recorder.record("check", model=path, sha256=sha256 or None)
         if path.startswith(ws.models.rstrip("/") + "/") and report.files:
             record_verification(ws, report)
         self.post_message(self.VerifyDone(report))

@@ -102,6 +102,10 @@ class PredictPane(Vertical):
             max_samples=samples,
         )
         self.query_one("#eval-status", Static).update("starting predict…")
+        tui.recorder.record(
+            "evaluate", model=spec.model, adapter=spec.adapter, dataset=spec.dataset,
+            dataset_dir=spec.dataset_dir, max_samples=spec.max_samples,
+        )  # fmt: skip
         self._predict_worker(tui.host, spec)
 
     @work(thread=True, exclusive=True, group="eval")

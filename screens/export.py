@@ -189,6 +189,10 @@ class ExportScreen(AreaScreen):
         except Exception as exc:  # shown to the user; the worker must not die silently
             self.post_message(self.MergeDone(None, str(exc)))
             return
+        self.tui.recorder.record(
+            "export", model=spec.model, adapter=spec.adapter, template=spec.template,
+            out=spec.export_dir,
+        )  # fmt: skip
         self.post_message(self.MergeDone(path))
 
     def on_export_screen_merge_done(self, message: MergeDone) -> None:
@@ -229,6 +233,10 @@ class ExportScreen(AreaScreen):
         except Exception as exc:  # shown to the user
             self.post_message(self.ConvertDone(None, str(exc)))
             return
+        self.tui.recorder.record(
+            "gguf", model=job.model, out=job.out, outtype=job.outtype, quant=job.quant,
+            modelfile=job.modelfile, template=job.template,
+        )  # fmt: skip
         self.post_message(self.ConvertDone(outcome))
 
     def on_export_screen_line(self, message: Line) -> None:

@@ -67,7 +67,8 @@ class RunsScreen(AreaScreen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns(*COLUMNS)
-        self.reload()
+        # No load here: ScreenResume follows on the first show too, and two loads racing
+        # would clear and refill the table twice.
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
@@ -91,7 +92,10 @@ class RunsScreen(AreaScreen):
             self.marked = {msg.runs[0].run_id}
         table = self.query_one(DataTable)
         row = table.cursor_row
-        table.clear()
+        # Columns too: widths are then measured from this load's rows (a plain clear()
+        # kept the label-only widths and squashed the run ids).
+        table.clear(columns=True)
+        table.add_columns(*COLUMNS)
         for r in msg.runs:
             size = msg.sizes.get(r.run_id)
             table.add_row(

@@ -71,9 +71,20 @@ class TrainScreen(AreaScreen):
         self.query_one(TrainForm).set_config(cfg)
         self.update_command()
         interval = self.tui.config.gpu_sample_interval or 1.0
-        self.sampler = SystemSampler(interval=interval).start()
+        self.sampler = SystemSampler(interval=interval, read=self._reader(interval)).start()
         self.set_interval(interval, self.show_gpu)
         self.find_live_run()
+
+    def _reader(self, interval: float):
+        """NVML, CPU and RAM of the box the run is on: here, or streamed over SSH."""
+        host = self.tui.host
+        if host.is_remote:
+            from tui_ft.remote.sampler import remote_reader
+
+            return remote_reader(host, interval)
+        from tui_ft.train.sampler import read_local
+
+        return read_local
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
@@ -177,6 +188,7 @@ class TrainScreen(AreaScreen):
             return
         self.query_one("#train-launch", Button).disabled = True
         self._errors("checking and launching…")
+        self._launching = cfg
         self.launch_worker(cfg)
 
     @work(thread=True, exclusive=True, group="train-launch")
@@ -199,4 +211,7 @@ class TrainScreen(AreaScreen):
             self._errors(f"[red]{msg.error}[/red]")
             return
         self._errors(f"launched {msg.paths.run_id}")
+        cfg = getattr(self, "_launching", None)
+        if cfg is not None:
+            self.tui.recorder.record("train", run=msg.paths.run_id, config=cfg.to_dict())
         self.attach(msg.paths)

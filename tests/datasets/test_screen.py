@@ -64,6 +64,10 @@ async def test_pick_detect_register_and_list(demo_copy):
         registered = screen.query_one("#ds-registered")
         health = dict(zip(cells(registered, 0), cells(registered, 2), strict=True))
         assert health == {"identity_demo": "ok", "identity_mine": "ok"}
+        # Recorded for "Record session" on the Recipes screen.
+        step = app.recorder.steps[-1]
+        assert (step["type"], step["name"]) == ("dataset", "identity_mine")
+        assert step["file"].endswith("identity.json")
 
         # Someone edits dataset_info.json meanwhile: a second registration is refused.
         path = demo_copy / "datasets" / "dataset_info.json"

@@ -108,8 +108,14 @@ async def test_launch_watch_exit_reattach_and_stop(train_root, run_env):
             "the whole history",
         )
         assert monitor.log_state.loss.steps == sorted(set(file_steps()))
-        metrics = str(monitor.query_one("#mon-metrics", Static).render())
-        assert "/3000" in metrics and "cost" in metrics
+        # Redraws are coalesced to one a second: wait for the panel to catch up.
+        await wait_until(
+            pilot,
+            lambda: "/3000" in str(monitor.query_one("#mon-metrics", Static).render()),
+            10,
+            "the metrics panel",
+        )
+        assert "cost" in str(monitor.query_one("#mon-metrics", Static).render())
         await pilot.click("#mon-stop")
         await wait_until(
             pilot, lambda: run_info(ws.host, info.paths).state == "stopped", 120, "the stop"

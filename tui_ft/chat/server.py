@@ -72,6 +72,8 @@ class LlamaFactoryServer:
         self.template = template
         self.label = label or posixpath.basename(adapter or model.rstrip("/"))
         self.workdir = workdir or posixpath.join(host.home(), ".cache", "tui-ft", "chat")
+        if tunnel is None and host.is_remote:
+            tunnel, untunnel = ssh_forward(host)  # the server is on the box: reach it via SSH
         self.tunnel = tunnel
         self.untunnel = untunnel
         self.ready_timeout = ready_timeout
@@ -243,6 +245,24 @@ class LlamaFactoryServer:
                     f" ({self.log_path})"
                 )
             time.sleep(0.5)
+
+
+def ssh_forward(host: Host) -> tuple[Callable[[int], tuple[str, int]], Callable[[], None]]:
+    """A port forward for a server on an SSH box, as (open, close) callbacks."""
+    from tui_ft.host.tunnel import forward
+
+    held: list = []
+
+    def open_(port: int) -> tuple[str, int]:
+        tunnel = forward(host, port)  # bound to 127.0.0.1 here, host key already checked
+        held.append(tunnel)
+        return "127.0.0.1", tunnel.local_port
+
+    def close() -> None:
+        while held:
+            held.pop().stop()
+
+    return open_, close
 
 
 def open_backend(

@@ -22,6 +22,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--name", help="name in the run id (default: the model folder)")
     p.add_argument("--devices", help="GPUs to use, e.g. 0,1 (several: torchrun)")
     p.add_argument("--follow", action="store_true", help="stream progress until it ends")
+    p.add_argument(
+        "--run",
+        metavar="RUN_ID",
+        help="fixed run id: a finished run is left as it is, a killed one resumes (recipes)",
+    )
     p.set_defaults(handler=cmd_train)
 
     p = sub.add_parser("runs", help="list the runs with status, step and loss")
@@ -91,12 +96,46 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     config, host, ws = _ws(args)
     cfg = load_train_yaml(args.config, ws, local=not host.is_remote)
+    existing = _existing_run(host, ws, args.run)
+    if existing is not None:
+        return _continue(args, config, host, existing)
     try:
-        paths = start_run(ws, cfg, name=args.name, devices=args.devices)
+        paths = start_run(ws, cfg, name=args.name, devices=args.devices, run_id=args.run)
     except TrainConfigError as exc:
         raise CLIError(str(exc)) from exc
     print(paths.run_id)
     print(f"run folder: {paths.root}", file=sys.stderr)
+    if args.follow:
+        return follow(host, paths, config.hourly_price, config.currency)
+    return 0
+
+
+def _existing_run(host, ws, run_id: str | None):
+    """The run folder of a fixed `--run` id when it was launched before, else None."""
+    if not run_id:
+        return None
+    from tui_ft.train import RunPaths, run_info
+
+    paths = RunPaths(f"{ws.runs.rstrip('/')}/{run_id}")
+    return paths if run_info(host, paths).state != "created" else None
+
+
+def _continue(args: argparse.Namespace, config, host, paths) -> int:
+    """Replaying the same run: finished stays finished, running is followed, else resume."""
+    from tui_ft.train import ResumeError, resume_run, run_info
+
+    info = run_info(host, paths)
+    if info.state == "finished":
+        print(paths.run_id)
+        print(f"run {paths.run_id} already finished", file=sys.stderr)
+        return 0
+    if info.state not in ("running", "stopping"):
+        try:
+            resume_run(host, paths)
+        except ResumeError as exc:
+            raise CLIError(str(exc)) from exc
+        print(f"run {paths.run_id} resumed ({info.detail})", file=sys.stderr)
+    print(paths.run_id)
     if args.follow:
         return follow(host, paths, config.hourly_price, config.currency)
     return 0

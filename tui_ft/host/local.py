@@ -107,7 +107,7 @@ class LocalHost(Host):
             if expect is not None:
                 cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
                 return expect.encode() in cmdline
-        except (FileNotFoundError, IndexError):
+        except (OSError, IndexError):  # gone meanwhile: /proc reads fail with ENOENT or ESRCH
             return False
         return True
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,14 +16,17 @@ class Recorder:
     """Steps in the order the user performed them; the same kind of step twice keeps both."""
 
     steps: list[dict[str, Any]] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def record(self, step_type: str, **args: Any) -> None:
+        """Add a step; safe from worker threads (screens record when an action succeeds)."""
         clean = {k: v for k, v in args.items() if v not in (None, "", [], {})}
-        taken = {s["id"] for s in self.steps}
-        step_id, n = step_type, 2
-        while step_id in taken:
-            step_id, n = f"{step_type}-{n}", n + 1
-        self.steps.append({"id": step_id, "type": step_type, **clean})
+        with self._lock:
+            taken = {s["id"] for s in self.steps}
+            step_id, n = step_type, 2
+            while step_id in taken:
+                step_id, n = f"{step_type}-{n}", n + 1
+            self.steps.append({"id": step_id, "type": step_type, **clean})
 
     def __len__(self) -> int:
         return len(self.steps)

@@ -87,9 +87,11 @@ def run_info(host: Host, paths: RunPaths, *, now: float | None = None) -> RunInf
     status = read_status(host, paths)
     launches = status.get("launches") or []
     pid = read_int(host, paths.pid)
+    alive = pid is not None and host.is_alive(pid, expect=paths.args)
+    # The exit code only after the liveness check: a run that ends between the two
+    # reads then shows its code instead of passing for "killed".
     code = read_int(host, paths.exit_code)
     stop_requested = bool(status.get("stop_requested_at"))
-    alive = pid is not None and host.is_alive(pid, expect=paths.args)
     if not launches and pid is None:
         state = "created"
     elif alive:

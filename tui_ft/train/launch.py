@@ -10,6 +10,7 @@ writes `exit_code`. A SIGKILL of the process group leaves no exit code: "killed"
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 import time
 from collections.abc import Mapping
@@ -39,8 +40,20 @@ def run_env(output_dir: str, devices: str | None = None) -> dict[str, str]:
     return env
 
 
+def _bin_dir(host: Host) -> str:
+    """The folder of the host's tui-ft Python: its llamafactory-cli and torchrun live there."""
+    return posixpath.dirname(host.python)
+
+
 def launch_argv(host: Host, paths: RunPaths) -> list[str]:
-    cli = host.which("llamafactory-cli") or "llamafactory-cli"
+    # The environment's own llamafactory-cli first: `.venv/bin/tui-ft` started without
+    # an activated venv has no llamafactory-cli on PATH.
+    sibling = posixpath.join(_bin_dir(host), "llamafactory-cli") if _bin_dir(host) else ""
+    cli = (
+        (sibling if sibling and host.exists(sibling) else None)
+        or host.which("llamafactory-cli")
+        or "llamafactory-cli"
+    )
     return ["sh", "-c", WRAPPER, "tui-ft-run", paths.exit_code, cli, "train", paths.args]
 
 
@@ -77,6 +90,8 @@ def launch(host: Host, paths: RunPaths, *, devices: str | None = None, env_extra
     status = read_status(host, paths)
     host.remove(paths.exit_code)
     env: dict[str, str] = run_env(paths.output, devices or status.get("devices"))
+    if not host.is_remote and _bin_dir(host):  # torchrun (several GPUs) from the same env
+        env["PATH"] = os.pathsep.join([_bin_dir(host), os.environ.get("PATH", "")])
     if env_extra:
         env.update(env_extra)
     argv = launch_argv(host, paths)
@@ -98,9 +113,10 @@ def start_run(
     name: str | None = None,
     devices: str | None = None,
     env: Mapping[str, str] | None = None,
+    run_id: str | None = None,
 ) -> RunPaths:
     """Validate, write the run directory and launch it detached."""
-    paths = prepare_run(ws, cfg, name=name)
+    paths = prepare_run(ws, cfg, name=name, run_id=run_id)
     launch(ws.host, paths, devices=devices, env_extra=env)
     return paths
 

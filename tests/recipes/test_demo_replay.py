@@ -1,0 +1,74 @@
+"""The shipped demo recipe, replayed for real on CPU, interrupted mid-training and resumed."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.train, pytest.mark.gguf]
+
+
+def _replay(ws: Path, **kw) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tui_ft", "--workspace", str(ws), "replay", "demo", "--json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, **kw,
+    )  # fmt: skip
+
+
+def _kill_group(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
+
+
+def test_demo_recipe_end_to_end_with_a_crash_in_training(tmp_path):
+    ws = tmp_path / "ws"
+    run = ws / "runs" / "demo-identity"
+    first = _replay(ws)
+    try:
+        # Wait for the first checkpoint, then crash everything: the replay and the run.
+        deadline = time.time() + 900
+        while not (run / "output" / "checkpoint-50").is_dir():
+            assert first.poll() is None, first.communicate()
+            assert time.time() < deadline, "no checkpoint in time"
+            time.sleep(1)
+        _kill_group(first.pid)
+        _kill_group(int((run / "pid").read_text()))
+    finally:
+        _kill_group(first.pid)
+    first.wait()
+
+    second = _replay(ws)
+    out, err = second.communicate(timeout=1500)
+    assert second.returncode == 0, err[-3000:]
+    events = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    skipped = [e["step"] for e in events if e["event"] == "skip"]
+    done = [e["step"] for e in events if e["event"] == "done"]
+    assert skipped == ["demo", "check", "dataset"]
+    assert done == ["train", "probes", "export", "gguf"]
+    assert any("resumed" in e.get("line", "") for e in events if e["step"] == "train")
+
+    # One continuous curve across the crash: every logged step once, up to the end.
+    log = [json.loads(x) for x in (run / "output" / "trainer_log.jsonl").read_text().splitlines()]
+    steps = sorted({r["current_steps"] for r in log if "loss" in r})
+    assert steps == list(range(5, 151, 5))
+    # The fine-tuned model names its identity (the probes step checks `expect: TinyFT`).
+    replies = [e["line"] for e in events if e["step"] == "probes" and e["event"] == "output"]
+    assert any("TinyFT" in r for r in replies)
+    gguf = ws / "exports" / "demo-identity.gguf"
+    assert gguf.stat().st_size > 100_000
+    assert list((ws / "exports").glob("*.gguf")) and list((ws / "exports").glob("*Modelfile*"))
+    modelfile = next((ws / "exports").glob("*Modelfile*")).read_text()
+    assert "FROM ./" in modelfile and ".gguf" in modelfile
+
+    third = _replay(ws)
+    out, _ = third.communicate(timeout=120)
+    assert third.returncode == 0
+    assert [json.loads(x)["event"] for x in out.splitlines()].count("skip") == 7
