@@ -55,7 +55,10 @@ class RecipesScreen(AreaScreen):
         yield Log(id="recipe-log", max_lines=2000)
 
     def on_mount(self) -> None:
-        self.query_one("#recipe-table", DataTable).add_columns("name", "source")
+        recipes = self.query_one("#recipe-table", DataTable)
+        # Fixed widths: auto-sized columns rendered at their label width in this layout.
+        recipes.add_column("name", width=28)
+        recipes.add_column("source", width=9)
         self.query_one("#step-table", DataTable).add_columns("#", "id", "type", "state")
         self.entries: list[RecipeEntry] = []
         self.refresh_list()

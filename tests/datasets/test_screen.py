@@ -6,19 +6,11 @@ import json
 from pathlib import Path
 
 from screens.app import TuiFtApp
-from tui_ft.config import Config
-from tui_ft.host import LocalHost
-from tui_ft.workspace import Workspace
+from tests.apps import local_app
 
 
-def make_app(root: Path) -> TuiFtApp:
-    host = LocalHost()
-    return TuiFtApp(
-        config=Config(workspace=str(root)),
-        host=host,
-        workspace=Workspace(host, str(root)),
-        start_mode="datasets",
-    )
+def make_app(root) -> TuiFtApp:
+    return local_app(root, "datasets")
 
 
 def cells(table, col: int) -> list[str]:

@@ -6,20 +6,15 @@ import json
 from pathlib import Path
 
 from screens.app import TuiFtApp
+from tests.apps import local_app
 from tests.env.conftest import write_sharded_model
 from tui_ft.checks.base import CheckResult
-from tui_ft.config import Config
-from tui_ft.host import LocalHost
-from tui_ft.workspace import Workspace
 
 SNAP_DIR = Path(__file__).parent
 
 
-def make_app(root: Path) -> TuiFtApp:
-    host = LocalHost()
-    return TuiFtApp(
-        config=Config(workspace=str(root)), host=host, workspace=Workspace(host, str(root))
-    )
+def make_app(root) -> TuiFtApp:
+    return local_app(root, "env")
 
 
 def cells(table, col: int) -> list[str]:

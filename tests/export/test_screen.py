@@ -8,21 +8,13 @@ import pytest
 from textual.widgets import Button, DataTable, Input, Select, Static
 
 from screens.app import TuiFtApp
-from tui_ft.config import Config
-from tui_ft.host import LocalHost
-from tui_ft.workspace import Workspace
+from tests.apps import local_app
 
 pytestmark = pytest.mark.gguf
 
 
-def make_app(root: Path | str) -> TuiFtApp:
-    host = LocalHost()
-    return TuiFtApp(
-        config=Config(workspace=str(root)),
-        host=host,
-        workspace=Workspace(host, str(root)),
-        start_mode="export",
-    )
+def make_app(root) -> TuiFtApp:
+    return local_app(root, "export")
 
 
 async def settle(pilot, screen) -> None:

@@ -10,8 +10,8 @@ import pytest
 from textual.widgets import DataTable
 
 from screens.app import TuiFtApp
+from tests.apps import local_app
 from tests.train.conftest import DATA
-from tui_ft.config import Config
 from tui_ft.host import LocalHost
 from tui_ft.workspace import Workspace
 
@@ -47,14 +47,8 @@ def runs_ws(tmp_path) -> Path:
     return ws
 
 
-def make_app(ws: Path) -> TuiFtApp:
-    host = LocalHost()
-    return TuiFtApp(
-        config=Config(workspace=str(ws)),
-        host=host,
-        workspace=Workspace(host, str(ws)),
-        start_mode="runs",
-    )
+def make_app(ws) -> TuiFtApp:
+    return local_app(ws, "runs")
 
 
 async def test_runs_table_states_and_delete(runs_ws):
