@@ -100,7 +100,7 @@ class LlamaFactoryServer:
         if self.pid is not None:
             return
         self.check()
-        cli = self.host.which("llamafactory-cli")
+        cli = self.host.tool("llamafactory-cli")
         if cli is None:
             raise ChatError(f"llamafactory-cli not found on {self.host.describe()}")
         self.port = self._free_port()

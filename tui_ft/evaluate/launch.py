@@ -111,7 +111,7 @@ def launch_predict(host: Host, spec: PredictSpec) -> PredictJob:
     check_inputs(host, spec)
     if spec.adapter and not host.exists(posixpath.join(spec.adapter, "adapter_config.json")):
         raise EvalError(f"{spec.adapter}: not a LoRA adapter (no adapter_config.json)")
-    cli = host.which("llamafactory-cli")
+    cli = host.tool("llamafactory-cli")
     if cli is None:
         raise EvalError(f"llamafactory-cli not found on {host.describe()} (install tui-ft[train])")
     host.makedirs(spec.output_dir)

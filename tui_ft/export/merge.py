@@ -7,9 +7,7 @@ that name is a whole model. The exact YAML is kept beside the weights
 
 from __future__ import annotations
 
-import os
 import posixpath
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -62,12 +60,8 @@ class ExportSpec:
 
 
 def llamafactory_cli(host: Host) -> str:
-    """The CLI beside this interpreter locally (venvs aren't always on PATH), else PATH's."""
-    if not host.is_remote:
-        sibling = os.path.join(os.path.dirname(sys.executable), "llamafactory-cli")
-        if os.path.exists(sibling):
-            return sibling
-    found = host.which("llamafactory-cli")
+    """The CLI of the host's tui-ft environment, else PATH's."""
+    found = host.tool("llamafactory-cli")
     if not found:
         raise ExportError(
             f"llamafactory-cli not found on {host.describe()}: install tui-ft[train] there"

@@ -6,6 +6,7 @@ drives this machine and a rented box over SSH.
 
 from __future__ import annotations
 
+import posixpath
 import shlex
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
@@ -168,6 +169,19 @@ class Host(ABC):
         res = self.run(["sh", "-c", f"command -v {shlex.quote(program)}"])
         out = res.stdout.strip()
         return out or None
+
+    def tool(self, name: str) -> str | None:
+        """A console script of tui-ft's environment (llamafactory-cli, torchrun), else PATH's.
+
+        The script beside `python` comes first: `.venv/bin/tui-ft` started without an
+        activated venv has no llamafactory-cli on PATH.
+        """
+        folder = posixpath.dirname(self.python)
+        if folder:
+            beside = posixpath.join(folder, name)
+            if self.exists(beside):
+                return beside
+        return self.which(name)
 
     def follow(self, path: str, offset: int = 0) -> FileFollower:
         """A follower of a growing file from a byte offset (see `FileFollower`)."""

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from tui_ft.host.base import Host
 from tui_ft.train.config import TrainConfig
 from tui_ft.train.discover import RunInfo, run_info
-from tui_ft.train.rundir import RunPaths, new_run_id, read_status, slug, write_status
+from tui_ft.train.rundir import RunPaths, checkpoints, new_run_id, read_status, slug, write_status
 from tui_ft.train.validate import validate
 from tui_ft.workspace import Workspace
 
@@ -46,14 +46,7 @@ def _bin_dir(host: Host) -> str:
 
 
 def launch_argv(host: Host, paths: RunPaths) -> list[str]:
-    # The environment's own llamafactory-cli first: `.venv/bin/tui-ft` started without
-    # an activated venv has no llamafactory-cli on PATH.
-    sibling = posixpath.join(_bin_dir(host), "llamafactory-cli") if _bin_dir(host) else ""
-    cli = (
-        (sibling if sibling and host.exists(sibling) else None)
-        or host.which("llamafactory-cli")
-        or "llamafactory-cli"
-    )
+    cli = host.tool("llamafactory-cli") or "llamafactory-cli"
     return ["sh", "-c", WRAPPER, "tui-ft-run", paths.exit_code, cli, "train", paths.args]
 
 
@@ -121,6 +114,20 @@ def start_run(
     return paths
 
 
+def _drop_partial_checkpoints(host: Host, paths: RunPaths) -> None:
+    """Remove checkpoint folders a kill cut short (no trainer_state.json): never resumable,
+    and a later auto-detection of the last checkpoint must not pick one."""
+    complete = set(checkpoints(host, paths))
+    try:
+        entries = host.listdir(paths.output)
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        step = entry.name.removeprefix("checkpoint-")
+        if entry.is_dir and step != entry.name and step.isdigit() and int(step) not in complete:
+            host.remove(entry.path, recursive=True)
+
+
 class ResumeError(RuntimeError):
     pass
 
@@ -133,7 +140,10 @@ def resume_run(host: Host, paths: RunPaths, *, env: Mapping[str, str] | None = N
     if info.state == "finished":
         raise ResumeError(f"run {info.run_id} finished: nothing to resume")
     cfg = TrainConfig.from_yaml(host.read_text(paths.args), source=paths.args)
-    cfg.overwrite_output_dir = False
+    _drop_partial_checkpoints(host, paths)
+    # No complete checkpoint (killed before the first save): start over in the same run;
+    # LLaMA-Factory refuses a non-empty output folder otherwise.
+    cfg.overwrite_output_dir = info.checkpoint is None
     cfg.resume_from_checkpoint = (
         posixpath.join(paths.output, f"checkpoint-{info.checkpoint}") if info.checkpoint else None
     )
