@@ -72,31 +72,51 @@ def _maybe(fn, *args):
         return None
 
 
+def _devices(nvml) -> list[tuple[Any, str, str, float | None]]:
+    """Handle, name, uuid and power limit per GPU: read once, they do not change."""
+    with _lock:
+        if _state.get("devices") is None:
+            found = []
+            for index in range(nvml.nvmlDeviceGetCount()):
+                h = nvml.nvmlDeviceGetHandleByIndex(index)
+                name = nvml.nvmlDeviceGetName(h)
+                limit = _maybe(nvml.nvmlDeviceGetEnforcedPowerLimit, h)
+                found.append((
+                    h,
+                    name.decode() if isinstance(name, bytes) else name,
+                    str(_maybe(nvml.nvmlDeviceGetUUID, h) or ""),
+                    None if limit is None else limit / 1000.0,
+                ))  # fmt: skip
+            _state["devices"] = found
+        return _state["devices"]
+
+
 def read_gpus() -> list[GPUInfo]:
-    """One batch of readings for every GPU; empty without a usable NVIDIA GPU."""
+    """One batch of readings for every GPU; empty without a usable NVIDIA GPU.
+
+    Only what changes is read per call (memory, utilisation, temperature, power,
+    processes): the 1 Hz sampler stays far below 1% of a core.
+    """
     nvml = _nvml()
     if not nvml:
         return []
     gpus = []
-    for index in range(nvml.nvmlDeviceGetCount()):
-        h = nvml.nvmlDeviceGetHandleByIndex(index)
-        name = nvml.nvmlDeviceGetName(h)
+    for index, (h, name, uuid, limit) in enumerate(_devices(nvml)):
         mem = nvml.nvmlDeviceGetMemoryInfo(h)
         util = _maybe(nvml.nvmlDeviceGetUtilizationRates, h)
         power = _maybe(nvml.nvmlDeviceGetPowerUsage, h)
-        limit = _maybe(nvml.nvmlDeviceGetEnforcedPowerLimit, h)
         procs = _maybe(nvml.nvmlDeviceGetComputeRunningProcesses, h) or []
         gpus.append(
             GPUInfo(
                 index=index,
-                name=name.decode() if isinstance(name, bytes) else name,
-                uuid=str(_maybe(nvml.nvmlDeviceGetUUID, h) or ""),
+                name=name,
+                uuid=uuid,
                 memory_total=int(mem.total),
                 memory_used=int(mem.used),
                 utilization=None if util is None else int(util.gpu),
                 temperature=_maybe(nvml.nvmlDeviceGetTemperature, h, nvml.NVML_TEMPERATURE_GPU),
                 power=None if power is None else power / 1000.0,
-                power_limit=None if limit is None else limit / 1000.0,
+                power_limit=limit,
                 processes=tuple(
                     GPUProcess(int(p.pid), getattr(p, "usedGpuMemory", None)) for p in procs
                 ),
