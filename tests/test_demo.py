@@ -31,7 +31,13 @@ def test_demo_workspace_layout(demo_workspace):
 
 def test_build_is_deterministic(demo_model, tmp_path):
     again = build_model(tmp_path / "again")
-    for name in ("model.safetensors", "tokenizer.model", "config.json"):
+    for name in (
+        "model.safetensors",
+        "tokenizer.model",
+        "tokenizer.json",
+        "tokenizer_config.json",
+        "config.json",
+    ):
         assert _digest(again / name) == _digest(demo_model / name), name
 
 

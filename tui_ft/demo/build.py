@@ -90,7 +90,9 @@ def build_model(out_dir: Path) -> Path:
     train_tokenizer(out_dir)
     # from_pretrained on a folder holding tokenizer.model: constructing LlamaTokenizer
     # from vocab_file directly yields a 4-token vocabulary in transformers 5.
-    tokenizer = LlamaTokenizer.from_pretrained(str(out_dir))
+    # local_files_only explicitly: it is saved into tokenizer_config.json, so the bytes
+    # would otherwise depend on HF_HUB_OFFLINE at build time.
+    tokenizer = LlamaTokenizer.from_pretrained(str(out_dir), local_files_only=True)
     tokenizer.chat_template = DEFAULT_CHAT_TEMPLATE
     tokenizer.save_pretrained(str(out_dir))
 
