@@ -75,7 +75,7 @@ def _print_report(report) -> None:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from tui_ft.models import record_verification, verify_model
+    from tui_ft.models import verify_model
     from tui_ft.models.manifest import ManifestError
 
     config = load_config()
@@ -99,9 +99,16 @@ def run_verify(args: argparse.Namespace) -> int:
         )
     except ManifestError as exc:
         raise CLIError(str(exc)) from exc
-    if path.startswith(ws.models.rstrip("/") + "/") and report.files:
+    return _finish(report, args.json, ws if report.files else None, path)
+
+
+def _finish(report, as_json: bool, ws=None, path: str = "") -> int:
+    """Remember the result of a workspace model, print it; exit 1 when something failed."""
+    from tui_ft.models import record_verification
+
+    if ws is not None and path.startswith(ws.models.rstrip("/") + "/"):
         record_verification(ws, report)
-    if args.json:
+    if as_json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
         _print_report(report)
@@ -129,12 +136,4 @@ def run_download(args: argparse.Namespace) -> int:
         report = download(args.repo, dest, hub, args.revision)
     except DownloadError as exc:
         raise CLIError(str(exc), code=1) from exc
-    from tui_ft.models import record_verification
-
-    if dest.startswith(ws.models.rstrip("/") + "/"):
-        record_verification(ws, report)
-    if args.json:
-        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        _print_report(report)
-    return 1 if report.status == "fail" else 0
+    return _finish(report, args.json, ws, dest)
