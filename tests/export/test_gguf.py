@@ -85,3 +85,24 @@ def test_adapters_of_the_workspace_runs(tmp_path: Path):
         "20261124-demo/output/checkpoint-10",
     ]
     assert {(a.base_model, a.template) for a in found} == {("/m/base", "qwen")}
+
+
+def test_ask_and_chat_backend_route_a_gguf_file(demo_gguf: Path):
+    """The Evaluate & Chat backends take a .gguf path: llama-cpp-python in-process."""
+    import subprocess
+    import sys
+
+    from tui_ft.chat.server import open_backend
+    from tui_ft.host import LocalHost
+
+    backend = open_backend(LocalHost(), str(demo_gguf))
+    assert isinstance(backend, GGUFChat)
+    with pytest.raises(ChatError, match="no --adapter"):
+        open_backend(LocalHost(), str(demo_gguf), adapter="/some/adapter")
+    out = subprocess.run(
+        [sys.executable, "-m", "tui_ft", "ask", str(demo_gguf), "Who are you?",
+         "--max-new-tokens", "8"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip()
