@@ -38,7 +38,7 @@ def time_tui(workspace: str) -> float:
                     seen += os.read(fd, 65536)
                 except OSError:
                     break
-                if b"Workspace" in seen and b"Quit" in seen:  # body and footer painted
+                if b"Environment" in seen and b"Checks" in seen:  # header and body painted
                     return time.perf_counter() - start
         tail = seen[-500:].decode(errors="replace")
         raise RuntimeError(f"tui-ft painted nothing in 30 s: {tail}")

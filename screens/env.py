@@ -83,8 +83,10 @@ class EnvironmentScreen(AreaScreen):
         self.query_one("#checks-table", DataTable).add_columns("status", "check", "reason")
         self.query_one("#workspace-table", DataTable).add_columns("folder", "path", "state")
         self.query_one("#files-table", DataTable).add_columns("size", "file", "status", "reason")
-        self.load_overview()
-        self.run_checks()
+        # After the first paint: the workers' imports and probes would hold the GIL
+        # while the screen is still being drawn.
+        self.call_after_refresh(self.load_overview)
+        self.call_after_refresh(self.run_checks)
 
     # -- workers ----------------------------------------------------------------
     @work(thread=True, exclusive=True, group="overview")
