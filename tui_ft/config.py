@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from tui_ft.atomic import atomic_write_text
+from tui_ft.yamlpos import yaml_where
 
 DATA_DISKS = ("/root/autodl-tmp",)
 """Data disks of rented boxes: the workspace goes there when one exists (the
@@ -66,9 +67,7 @@ class Config:
         try:
             raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-            raise ConfigError(f"{path}{where}: not valid YAML ({exc})") from exc
+            raise ConfigError(f"{path}{yaml_where(exc)}: not valid YAML ({exc})") from exc
         if not isinstance(raw, dict):
             raise ConfigError(f"{path}: expected a mapping of settings, got {type(raw).__name__}")
         return cls.from_dict(raw, source=str(path))

@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from tui_ft.yamlpos import yaml_where
+
 STAGES = ("sft", "pt", "rm", "dpo", "kto", "ppo")
 FINETUNING_TYPES = ("lora", "full", "freeze")
 SCHEDULERS = (
@@ -173,9 +175,7 @@ class TrainConfig:
         try:
             raw = yaml.safe_load(text) or {}
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-            raise ValueError(f"{source}{where}: not valid YAML ({exc})") from exc
+            raise ValueError(f"{source}{yaml_where(exc)}: not valid YAML ({exc})") from exc
         if not isinstance(raw, dict):
             raise ValueError(f"{source}: expected a mapping of arguments, got {type(raw).__name__}")
         return cls.from_dict(raw)
