@@ -103,3 +103,23 @@ def test_demo_trains_with_llamafactory_on_cpu(demo_workspace, tmp_path):
     log = [json.loads(x) for x in (tmp_path / "out" / "trainer_log.jsonl").read_text().splitlines()]
     losses = [r["loss"] for r in log if "loss" in r]
     assert len(losses) >= 6 and losses[-1] < losses[0] - 2.0
+
+
+def test_demo_model_records_its_template(demo_model, tmp_path):
+    from tui_ft.demo.build import DEMO_TEMPLATE, create_demo_workspace
+    from tui_ft.host.local import LocalHost
+    from tui_ft.lf.recorded import RECORD_FILE, read_recorded_template
+
+    assert read_recorded_template(LocalHost(), str(demo_model)) == DEMO_TEMPLATE == "default"
+    # a demo workspace built before templates were recorded gets the record on a rerun,
+    # without rebuilding (or touching) the weights
+    import shutil
+
+    old = tmp_path / "old"
+    shutil.copytree(demo_model.parent.parent, old)
+    model = old / "models" / "tiny-llama-demo"
+    (model / RECORD_FILE).unlink()
+    before = _digest(model / "model.safetensors")
+    create_demo_workspace(old)
+    assert read_recorded_template(LocalHost(), str(model)) == "default"
+    assert _digest(model / "model.safetensors") == before

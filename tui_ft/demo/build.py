@@ -17,10 +17,14 @@ from tui_ft.atomic import atomic_write_text
 from tui_ft.demo.corpus import corpus_lines
 from tui_ft.demo.identity import identity_records
 from tui_ft.demo.template import DEFAULT_CHAT_TEMPLATE
+from tui_ft.host.local import LocalHost
+from tui_ft.lf.recorded import read_recorded_template, write_recorded_template
 
 DEMO_MODEL = "tiny-llama-demo"
 DEMO_NAME = "TinyFT"
 DEMO_AUTHOR = "tui-ft"
+DEMO_TEMPLATE = "default"
+"""The LLaMA-Factory template the demo tokenizer's chat template was made from."""
 VOCAB_SIZE = 1024
 SEED = 0
 
@@ -109,6 +113,7 @@ def build_model(out_dir: Path) -> Path:
     model = LlamaForCausalLM(config)
     model.generation_config.do_sample = False
     model.save_pretrained(str(out_dir), safe_serialization=True)
+    write_recorded_template(LocalHost(), str(out_dir), DEMO_TEMPLATE)
     return out_dir
 
 
@@ -142,5 +147,8 @@ def create_demo_workspace(root: str | Path, *, force: bool = False) -> Path:
         build_model(tmp)
         shutil.rmtree(model_dir, ignore_errors=True)
         tmp.rename(model_dir)  # a half-built model never sits under the real name
+    elif read_recorded_template(LocalHost(), str(model_dir)) is None:
+        # a demo model built before templates were recorded: record it now
+        write_recorded_template(LocalHost(), str(model_dir), DEMO_TEMPLATE)
     write_datasets(root / "datasets")
     return model_dir

@@ -15,6 +15,7 @@ import yaml
 
 from tui_ft.export.preflight import check_disk, estimate_export_bytes
 from tui_ft.host.base import Host, HostError
+from tui_ft.lf.recorded import write_recorded_template
 from tui_ft.units import human_bytes
 
 ARGS_FILE = "export_args.yaml"
@@ -107,6 +108,8 @@ def run_export(host: Host, spec: ExportSpec, progress: Progress | None = None) -
         if not any(e.name.endswith((".safetensors", ".bin")) for e in host.listdir(tmp)):
             raise ExportError(f"llamafactory-cli export wrote no weights into {tmp}")
         _copy_tokenizer_model(host, spec.model, tmp, say)
+        # The merged model answers "which template?" itself (GGUF Modelfile, chat).
+        write_recorded_template(host, tmp, spec.template)
         # The recorded config names the final folder, so rerunning it writes there.
         host.write_text(args_path, yaml.safe_dump(spec.to_args(final), sort_keys=False))
         if host.exists(final):
