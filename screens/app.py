@@ -73,6 +73,8 @@ class TuiFtApp(App[int]):
                 lambda mode=area.mode: self.switch_mode(mode),
             )
 
+        if self.host.is_remote:  # which workspace on the box (the laptop's path never applies)
+            parts.insert(1, f"workspace: {self.workspace.root}")
     def action_connect(self) -> None:
         from screens.connect import ConnectScreen
 
@@ -85,7 +87,7 @@ class TuiFtApp(App[int]):
         from tui_ft.remote.workspace import box_workspace
 
         old, self.host = self.host, host
-        self.workspace = Workspace(host, root or box_workspace(host))
+        self.workspace = Workspace(host, root or box_workspace(host, self.config))
         if old is not host:
             old.close()
         self.sub_title = self.status_line(getattr(self.screen, "AREA_TITLE", ""))

@@ -16,9 +16,10 @@ import yaml
 from tui_ft.atomic import atomic_write_text
 from tui_ft.yamlpos import yaml_where
 
-DATA_DISKS = ("/root/autodl-tmp",)
+DATA_DISKS = ("/root/autodl-tmp", "~/autodl-tmp")
 """Data disks of rented boxes: the workspace goes there when one exists (the
-system disk of such boxes is small and is reset with the image)."""
+system disk of such boxes is small and is reset with the image). `~` is the home
+of the user on the side that resolves it (autodl's non-root accounts)."""
 
 
 class ConfigError(ValueError):
@@ -39,7 +40,7 @@ def default_workspace() -> str:
     override = os.environ.get("TUI_FT_WORKSPACE")
     if override:
         return str(Path(override).expanduser())
-    for disk in DATA_DISKS:
+    for disk in map(os.path.expanduser, DATA_DISKS):
         if os.path.isdir(disk):
             return os.path.join(disk, "tui-ft")
     return str(Path.home() / "tui-ft")
@@ -58,6 +59,8 @@ class Config:
     """An SSH alias to open by default; None: this machine."""
     box_python: str | None = None
     """The Python with tui-ft on remote boxes; None: `python3` (or $TUI_FT_BOX_PYTHON)."""
+    hosts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Per-host overrides on the laptop: `{alias: {workspace, python, hourly_price}}`."""
 
     @classmethod
     def load(cls, path: Path | None = None) -> Config:
@@ -83,7 +86,9 @@ class Config:
             if value is None:
                 setattr(cfg, key, None)
                 continue
-            if key in ("hourly_price", "gpu_sample_interval"):
+            if key == "hosts":
+                value = _hosts_section(value, source)
+            elif key in ("hourly_price", "gpu_sample_interval"):
                 if not isinstance(value, int | float) or value < 0:
                     raise ConfigError(
                         f"{source}: {key} must be a non-negative number, got {value!r}"
@@ -100,3 +105,32 @@ class Config:
         path = path or config_path()
         atomic_write_text(path, yaml.safe_dump(asdict(self), sort_keys=False, allow_unicode=True))
         return path
+
+
+HOST_KEYS = {"workspace": str, "python": str, "hourly_price": float}
+
+
+def _hosts_section(value: Any, source: str) -> dict[str, dict[str, Any]]:
+    """`hosts:` maps an SSH alias (or user@host:port) to its workspace/python/hourly_price."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{source}: hosts must map host names to settings, got {value!r}")
+    out: dict[str, dict[str, Any]] = {}
+    for name, entry in value.items():
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{source}: hosts.{name} must be a mapping, got {entry!r}")
+        for key, val in entry.items():
+            kind = HOST_KEYS.get(key)
+            if kind is None:
+                raise ConfigError(
+                    f"{source}: hosts.{name}: unknown setting {key} (known: {', '.join(HOST_KEYS)})"
+                )
+            if val is not None and not (
+                isinstance(val, str) if kind is str else isinstance(val, int | float) and val >= 0
+            ):
+                what = "text" if kind is str else "a non-negative number"
+                raise ConfigError(f"{source}: hosts.{name}.{key} must be {what}, got {val!r}")
+        out[str(name)] = {
+            k: (float(v) if HOST_KEYS[k] is float and v is not None else v)
+            for k, v in entry.items()
+        }
+    return out

@@ -1,8 +1,15 @@
-"""A real OpenSSH server on 127.0.0.1 for the SSH tests (Debian's /usr/sbin/sshd)."""
+"""A real OpenSSH server on 127.0.0.1 for the SSH tests (Debian's /usr/sbin/sshd).
+
+With a `BoxAccount` the server logs in as another user, so the "box" is not the
+"laptop": its own home, data disk (`~/autodl-tmp`, the autodl layout), caches and
+tui-ft interpreter. Paths that leak from one side to the other then fail, as they
+would on a real rented box.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import getpass
 import os
 import signal
 import socket
@@ -13,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
+
+from tests.ssh.box import BOX_ENV, BoxAccount
 
 SSHD = "/usr/sbin/sshd"
 SFTP_SERVERS = ("/usr/lib/openssh/sftp-server", "/usr/libexec/sftp-server")
@@ -50,6 +59,7 @@ class Sshd:
     host_pub: str  # "ssh-ed25519 AAAA..."
     user: str
     folder: Path
+    box: BoxAccount | None = None
 
     def known_hosts_line(self) -> str:
         return f"[127.0.0.1]:{self.port} {self.host_pub}\n"
@@ -87,23 +97,38 @@ def _is_sshd(p: psutil.Process) -> bool:
         return False
 
 
-def start_sshd(folder: Path, authorized_key: Path, host_key: Path | None = None) -> Sshd:
+def start_sshd(
+    folder: Path,
+    authorized_key: Path | None = None,
+    host_key: Path | None = None,
+    *,
+    box: BoxAccount | None = None,
+) -> Sshd:
+    """An sshd logging in as `box`'s user (its keys, PATH and env), else as this user."""
     folder.mkdir(parents=True, exist_ok=True)
     host_key = host_key or keygen(folder / "host_ed25519")
     if os.geteuid() == 0:
         os.makedirs("/run/sshd", mode=0o755, exist_ok=True)  # privilege separation dir
     port = free_port()
     sftp = next((p for p in SFTP_SERVERS if os.path.exists(p)), "internal-sftp")
+    if box is not None:
+        authorized_key = box.authorized_keys
+        login = f"AllowUsers {box.user}\nPermitRootLogin no\n"
+        # The box's own interpreter and tools first; nothing of the laptop's environment.
+        env = f"PATH={box.python_bin}:/usr/local/bin:/usr/bin:/bin {BOX_ENV}"
+    else:
+        login = "PermitRootLogin prohibit-password\n"
+        # The box has tui-ft installed: this venv's python3 and tools come first on PATH.
+        env = f"PATH={Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin"
+    assert authorized_key is not None, "an authorized_keys file or a box account"
     cfg = folder / "sshd_config"
     cfg.write_text(
         f"Port {port}\nListenAddress 127.0.0.1\nHostKey {host_key}\n"
         f"PidFile {folder / 'sshd.pid'}\nAuthorizedKeysFile {authorized_key}\n"
-        "UsePAM no\nStrictModes no\nPermitRootLogin prohibit-password\n"
+        f"UsePAM no\nStrictModes no\n{login}"
         "PasswordAuthentication no\nKbdInteractiveAuthentication no\n"
         "AllowTcpForwarding yes\nPrintMotd no\nLogLevel ERROR\nMaxStartups 50\n"
-        f"MaxSessions 50\nSubsystem sftp {sftp}\n"
-        # The box has tui-ft installed: this venv's python3 and tools come first on PATH.
-        f"SetEnv PATH={Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin\n"
+        f"MaxSessions 50\nSubsystem sftp {sftp}\nSetEnv {env}\n"
     )
     proc = subprocess.Popen(
         [SSHD, "-D", "-e", "-f", str(cfg)],
@@ -120,6 +145,5 @@ def start_sshd(folder: Path, authorized_key: Path, host_key: Path | None = None)
         except OSError:
             time.sleep(0.05)
     pub = Path(f"{host_key}.pub").read_text().split()
-    import getpass
-
-    return Sshd(port, proc, f"{pub[0]} {pub[1]}", getpass.getuser(), folder)
+    user = box.user if box else getpass.getuser()
+    return Sshd(port, proc, f"{pub[0]} {pub[1]}", user, folder, box)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 
@@ -11,9 +10,9 @@ from tui_ft import __version__
 from tui_ft.cli import main
 
 
-def test_remote_check_reports_tui_ft_on_the_box(ssh_home, capsys):
-    # The box's python is this venv's (a login shell's rc files may put another first).
-    code = main(["remote", "check", "--host", "box", "--python", sys.executable, "--json"])
+def test_remote_check_reports_tui_ft_on_the_box(ssh_home, box, capsys):
+    # The box's own interpreter (a login shell's rc files may put another first).
+    code = main(["remote", "check", "--host", "box", "--python", box.python, "--json"])
     status = json.loads(capsys.readouterr().out)
     assert status["tui_ft"] == __version__ and status["python_version"].startswith("3.")
     assert status["llamafactory"] is True
@@ -41,9 +40,9 @@ def test_trust_saves_only_the_matching_fingerprint(ssh_home, sshd, capsys):
     assert known.read_text().startswith(f"[127.0.0.1]:{sshd.port} ssh-ed25519 ")
 
 
-def test_headless_check_runs_on_the_box(ssh_home, ssh_host, capsys, tmp_path):
+def test_headless_check_runs_on_the_box(ssh_home, ssh_host, box_tmp, capsys):
     """`tui-ft --host box check --json`: the checks run on the box through SSH."""
-    code = main(["--host", "box", "--workspace", str(tmp_path / "ws"), "check", "--json"])
+    code = main(["--host", "box", "--workspace", str(box_tmp / "ws"), "check", "--json"])
     doc = json.loads(capsys.readouterr().out)
     checks = {c["name"]: c for c in doc["checks"]}
     assert code == (1 if doc["status"] == "fail" else 0)

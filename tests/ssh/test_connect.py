@@ -54,15 +54,15 @@ def test_connect_by_pasted_line_and_alias(ssh_home, sshd):
         alias.close()
 
 
-def test_proxyjump_through_a_jump_host(ssh_home, sshd):
+def test_proxyjump_through_a_jump_host(ssh_home, sshd, box_tmp):
     """`jumped` is reached through a direct-tcpip channel of the `box` connection."""
     host = open_host("jumped")
     try:
         assert host.target.jump is not None
         assert len(host._connection().hops) == 1
         assert host.run(["sh", "-c", "echo $SSH_CLIENT"]).stdout.startswith("127.0.0.1 ")
-        host.write_text(str(ssh_home / "via-jump.txt"), "ok")
-        assert (ssh_home / "via-jump.txt").read_text() == "ok"
+        host.write_text(str(box_tmp / "via-jump.txt"), "ok")
+        assert (box_tmp / "via-jump.txt").read_text() == "ok"
     finally:
         host.close()
 
@@ -87,9 +87,9 @@ def test_unknown_host_key_shows_fingerprint_and_acceptance_is_saved(ssh_home, ss
     host.close()
 
 
-def test_changed_host_key_is_refused(ssh_home, sshd, ssh_keys, tmp_path):
+def test_changed_host_key_is_refused(ssh_home, sshd, tmp_path):
     """Another server on the same address and port, with another key: refused, loudly."""
-    impostor = start_sshd(tmp_path / "impostor", ssh_keys / "authorized_keys")
+    impostor = start_sshd(tmp_path / "impostor", box=sshd.box)
     try:
         known = ssh_home / ".ssh" / "known_hosts"
         # Pretend we met the genuine server on the impostor's port before.
@@ -102,9 +102,9 @@ def test_changed_host_key_is_refused(ssh_home, sshd, ssh_keys, tmp_path):
         impostor.stop()
 
 
-def test_passphrase_asked_by_the_caller_never_saved(ssh_home, sshd, ssh_keys, tmp_path):
+def test_passphrase_asked_by_the_caller_never_saved(ssh_home, sshd, box, tmp_path):
     locked = keygen(tmp_path / "locked", passphrase="s3cret phrase")
-    akeys = ssh_keys / "authorized_keys"  # read by the session's sshd on each login
+    akeys = box.authorized_keys  # read by the session's sshd on each login
     original = akeys.read_text()
     akeys.write_text(original + Path(f"{locked}.pub").read_text())
     asked: list[str] = []

@@ -21,7 +21,9 @@ async def _settle(app, pilot):
     await pilot.pause()
 
 
-async def test_connect_shows_fingerprint_then_switches_the_app_to_the_box(ssh_home, sshd, tmp_path):
+async def test_connect_shows_fingerprint_then_switches_the_app_to_the_box(
+    ssh_home, sshd, box, tmp_path
+):
     known = ssh_home / ".ssh" / "known_hosts"
     known.write_text("")  # first contact
     app = make_app(tmp_path)
@@ -45,7 +47,9 @@ async def test_connect_shows_fingerprint_then_switches_the_app_to_the_box(ssh_ho
         assert isinstance(app.host, SSHHost)
         assert f"host: {sshd.user}@127.0.0.1:{sshd.port}" in app.sub_title
         assert app.workspace.host is app.host
-        assert app.workspace.root.startswith(app.host.home())
+        # the box's own workspace: its data disk (~/autodl-tmp), not the laptop's path
+        assert app.workspace.root == str(box.workspace)
+        assert f"workspace: {box.workspace}" in app.sub_title
         assert app.host.run(["echo", "on the box"]).stdout == "on the box\n"
     app.host.close()
 

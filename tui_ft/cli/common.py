@@ -31,5 +31,21 @@ def host_from_args(args: argparse.Namespace, config: Config | None = None) -> Ho
 
 
 def workspace_from_args(args: argparse.Namespace, host: Host, config: Config) -> Workspace:
-    root = getattr(args, "workspace", None) or config.workspace
-    return Workspace(host, root)
+    """`--workspace`, else this machine's config; on a box, the BOX's workspace.
+
+    A remote host's settings resolve on the box's side (`box_settings`): the laptop's
+    `config.workspace` is a laptop path and never applies there. Also sets the box's
+    interpreter and the session's hourly price from the per-host entry or memory.
+    """
+    explicit = getattr(args, "workspace", None)
+    if not host.is_remote:
+        return Workspace(host, explicit or config.workspace)
+    from tui_ft.host.base import HostError
+    from tui_ft.remote.workspace import box_settings
+
+    try:
+        settings = box_settings(host, config, workspace=explicit)
+    except HostError as exc:
+        raise CLIError(f"{host.describe()}: cannot find the workspace on the box: {exc}") from exc
+    config.hourly_price = settings.hourly_price
+    return Workspace(host, settings.workspace)

@@ -106,6 +106,9 @@ def run_replay(args: argparse.Namespace) -> int:
         args.host = recipe.host
     host = host_from_args(args, config)
     workspace = workspace_from_args(args, host, config)
+    if workspace.root != (args.workspace or config.workspace):
+        # `${workspace}` is the workspace where the recipe runs: the box's, over SSH.
+        recipe = _load(args.recipe, workspace.root)
     as_json = args.json or not sys.stdout.isatty()
     printer = _json_printer if as_json else _RichPrinter()
     replayer = Replayer(recipe, host, workspace.root, on_event=printer)
