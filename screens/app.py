@@ -57,6 +57,8 @@ class TuiFtApp(App[int]):
 
     def status_line(self, area: str = "") -> str:
         parts = [f"host: {self.host.describe()}", f"run: {self.active_run or '—'}"]
+        if self.host.is_remote:  # which workspace on the box (the laptop's path never applies)
+            parts.insert(1, f"workspace: {self.workspace.root}")
         if area:
             parts.insert(0, area)
         return " · ".join(parts)
@@ -73,8 +75,6 @@ class TuiFtApp(App[int]):
                 lambda mode=area.mode: self.switch_mode(mode),
             )
 
-        if self.host.is_remote:  # which workspace on the box (the laptop's path never applies)
-            parts.insert(1, f"workspace: {self.workspace.root}")
     def action_connect(self) -> None:
         from screens.connect import ConnectScreen
 
