@@ -29,8 +29,26 @@ class TuiFtApp(App[int]):
     TITLE = "tui-ft"
     MODES = {area.mode: area.make for area in AREAS}  # noqa: RUF012 - Textual's API
     BINDINGS = [  # noqa: RUF012
-        *(Binding(a.key, f"switch_mode('{a.mode}')", a.title) for a in AREAS),
-        Binding("c", "connect", "Connect"),
+        # F1-F7 and alt+1-7 are priority bindings: they switch areas even from inside an
+        # input and never type there. The digits stay non-priority so inputs get them.
+        *(
+            Binding(
+                f"f{a.key}",
+                f"switch_mode('{a.mode}')",
+                a.title if a.key != "1" else "areas",
+                show=a.key == "1",  # the footer shows one "F1-7 areas" entry for all seven
+                key_display="F1-7" if a.key == "1" else None,
+                priority=True,
+            )
+            for a in AREAS
+        ),
+        *(
+            Binding(f"alt+{a.key}", f"switch_mode('{a.mode}')", a.title, show=False, priority=True)
+            for a in AREAS
+        ),
+        *(Binding(a.key, f"switch_mode('{a.mode}')", a.title, show=False) for a in AREAS),
+        Binding("question_mark", "toggle_keys", "Keys"),
+        Binding("c", "connect", "Connect", show=False),
         Binding("q", "quit", "Quit"),
     ]
 
@@ -74,6 +92,13 @@ class TuiFtApp(App[int]):
                 area.help,
                 lambda mode=area.mode: self.switch_mode(mode),
             )
+
+    def action_toggle_keys(self) -> None:
+        """`?`: the current screen's keys (Textual's HelpPanel), again to hide them."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
 
     def action_connect(self) -> None:
         from screens.connect import ConnectScreen

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
@@ -16,6 +17,8 @@ class AreaScreen(Screen):
     """Base of the area screens; subclasses implement `compose_body`."""
 
     AREA_TITLE = ""
+    # Non-priority: an open dropdown (Select) or dialog sees escape first and closes.
+    BINDINGS = [Binding("escape", "leave", "Leave input", show=False)]  # noqa: RUF012
 
     @property
     def tui(self) -> TuiFtApp:
@@ -24,13 +27,20 @@ class AreaScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield from self.compose_body()
-        yield Footer()
+        yield Footer(compact=True)
 
     def compose_body(self) -> ComposeResult:
         yield Static("")
 
     def on_screen_resume(self) -> None:
         self.tui.sub_title = self.tui.status_line(self.AREA_TITLE)
+
+    def action_leave(self) -> None:
+        """Escape: close the key help, else give up focus so 1-7 and single keys work."""
+        if self.query("HelpPanel"):
+            self.app.action_hide_help_panel()
+        else:
+            self.set_focus(None)
 
 
 class ComingArea(AreaScreen):
