@@ -8,13 +8,56 @@ from __future__ import annotations
 
 import posixpath
 import shlex
+import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 
 
 class HostError(RuntimeError):
     """A host operation failed; the message names the host and the path or command."""
+
+
+class ConnectionLost(HostError):
+    """The link to the host died (closed channel, EOF, no answer): not the command's fault.
+
+    Callers skip or wait (`Host.wait_up`) instead of reporting an error; the heartbeat
+    reconnects and the next call works again.
+    """
+
+
+@dataclass(frozen=True)
+class LinkStatus:
+    """The one state of a host's link that the heartbeat, the calls and the screens share."""
+
+    state: str = "up"  # "up" | "reconnecting" | "down" (lost, nobody reconnecting)
+    attempt: int = 0  # reconnect attempts since the link was lost
+    next_retry_at: float | None = None  # time.monotonic() of the next attempt; None: now
+    message: str = ""
+    since: float = field(default_factory=time.monotonic)
+
+    @property
+    def up(self) -> bool:
+        return self.state == "up"
+
+    def retry_in(self, now: float | None = None) -> float | None:
+        if self.next_retry_at is None:
+            return None
+        return max(0.0, self.next_retry_at - (now if now is not None else time.monotonic()))
+
+    def describe(self) -> str:
+        """ "reconnecting… (attempt 2, next in 3s)", as every screen shows it."""
+        if self.up:
+            return "connected"
+        if self.state == "down":
+            return f"link down: {self.message}" if self.message else "link down"
+        wait = self.retry_in()
+        when = "now" if wait is None or wait < 0.5 else f"next in {wait:.0f}s"
+        return f"reconnecting… (attempt {max(self.attempt, 1)}, {when})"
+
+
+LinkCallback = Callable[[LinkStatus], None]
+LINK_UP = LinkStatus("up", since=0.0)
 
 
 @dataclass(frozen=True)
@@ -189,6 +232,25 @@ class Host(ABC):
 
     def close(self) -> None:  # noqa: B027 - optional hook, a local host holds nothing
         """Release connections."""
+
+    # -- the link (a local host is always up) ----------------------------------
+    @property
+    def link(self) -> LinkStatus:
+        return LINK_UP
+
+    @property
+    def link_state(self) -> str:
+        """ "up", "reconnecting" or "down"."""
+        return self.link.state
+
+    def on_link(self, callback: LinkCallback) -> Callable[[], None]:
+        """Call `callback(status)` (from any thread) on every link change; returns an
+        unsubscribe function."""
+        return lambda: None
+
+    def wait_up(self, timeout: float) -> bool:
+        """Wait up to `timeout` seconds for the link to be up; True when it is."""
+        return True
 
     def describe(self) -> str:
         return self.name

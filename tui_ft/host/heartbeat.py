@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from tui_ft.host.base import Host, HostError
+from tui_ft.host.base import ConnectionLost, Host, HostError, LinkStatus
 
 if TYPE_CHECKING:
     from tui_ft.host.ssh import SSHHost
@@ -43,6 +43,10 @@ def ping(host: SSHHost, timeout: float) -> bool:
 
 
 class Heartbeat(threading.Thread):
+    """Pings every `interval` s; on no answer in `timeout` s (or when a call reports a
+    dead transport through `host.lost`), drops the transport and reconnects with
+    exponential backoff, publishing each step as `host.link` (attempt, next retry)."""
+
     def __init__(
         self,
         host: SSHHost,
@@ -60,12 +64,12 @@ class Heartbeat(threading.Thread):
         self.on_state = on_state
         self.state = "connected"
         self.losses = 0
-        self.up = threading.Event()
-        self.up.set()
+        self.up = host._up  # set while the link is up (ResumingFollower waits on it)
         self._stop = threading.Event()
 
     def stop(self) -> None:
         self._stop.set()
+        self.host.wake.set()
 
     def _set(self, state: str, message: str) -> None:
         self.state = state
@@ -73,28 +77,44 @@ class Heartbeat(threading.Thread):
             self.on_state(state, message)
 
     def run(self) -> None:
-        while not self._stop.wait(self.interval):
-            if ping(self.host, self.timeout):
+        host = self.host
+        while not self._stop.is_set():
+            host.wake.wait(self.interval)
+            host.wake.clear()
+            if self._stop.is_set():
+                return
+            gen = host.generation
+            if host.link.up and ping(host, self.timeout):
                 continue
             if self._stop.is_set():
                 return
-            self.up.clear()
+            # Same path for a ping without answer (a frozen link) and a call that saw
+            # the transport die: the transport is dropped, then we reconnect.
+            host.lost(f"no answer from {host.describe()} in {self.timeout:g}s", gen)
             self.losses += 1
-            self._set("lost", f"connection to {self.host.describe()} lost")
-            delay = self.backoff[0]
-            while not self._stop.is_set():
-                self._set("reconnecting", f"reconnecting to {self.host.describe()} ...")
-                try:
-                    self.host.reconnect()
-                except HostError as exc:
-                    self._set("lost", f"{exc}; retrying in {delay:.0f}s")
-                    if self._stop.wait(delay):
-                        return
-                    delay = min(delay * 2, self.backoff[1])
-                    continue
-                self.up.set()
-                self._set("connected", f"reconnected to {self.host.describe()}")
-                break
+            self._set("lost", f"connection to {host.describe()} lost")
+            self._reconnect()
+
+    def _reconnect(self) -> None:
+        host = self.host
+        delay, attempt = self.backoff[0], 0
+        while not self._stop.is_set():
+            attempt += 1
+            host.set_link(LinkStatus("reconnecting", attempt, None, host.link.message))
+            self._set("reconnecting", f"reconnecting to {host.describe()} ...")
+            try:
+                host.reconnect()
+            except Exception as exc:  # HostError, or paramiko's own during a dying handshake
+                retry_at = time.monotonic() + delay
+                host.set_link(LinkStatus("reconnecting", attempt, retry_at, str(exc)))
+                self._set("lost", f"{exc}; retrying in {delay:.0f}s")
+                if self._stop.wait(delay):
+                    return
+                delay = min(delay * 2, self.backoff[1])
+                continue
+            host.wake.clear()  # losses reported by calls on the old connection are done
+            self._set("connected", f"reconnected to {host.describe()}")
+            return
 
 
 class ResumingFollower:
@@ -113,8 +133,6 @@ class ResumingFollower:
 
     def wait(self, timeout: float) -> list[str]:
         """Complete lines within `timeout` seconds; never raises for a lost connection."""
-        from tui_ft.host.ssh import ConnectionLost
-
         deadline = time.monotonic() + timeout
         while True:
             left = deadline - time.monotonic()
@@ -130,13 +148,8 @@ class ResumingFollower:
             except ConnectionLost:
                 self.interruptions += 1
                 offset = self._follower.offset
-                hb = getattr(self.host, "heartbeat", None)
-                if hb is not None:
-                    hb.up.wait(max(left, 0.0))
-                elif left > 0:
-                    time.sleep(min(0.5, left))
-                if not getattr(self.host, "connected", True) and left > 0:
-                    time.sleep(min(0.1, left))  # the heartbeat has not noticed yet
+                if not self.host.wait_up(max(left, 0.0)) and left > 0:
+                    time.sleep(min(0.1, left))
                 self._follower = self.host.follow(self.path, offset)
                 if time.monotonic() >= deadline:
                     return []

@@ -13,10 +13,20 @@ import stat as stat_mod
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from tui_ft.host.base import CommandResult, DiskUsage, FileFollower, FileStat, Host, HostError
+from tui_ft.host.base import (
+    CommandResult,
+    ConnectionLost,
+    DiskUsage,
+    FileFollower,
+    FileStat,
+    Host,
+    HostError,
+    LinkCallback,
+    LinkStatus,
+)
 from tui_ft.host.knownhosts import KnownHosts
 from tui_ft.host.sshconfig import SSHTarget, resolve
 from tui_ft.host.sshconnect import AskSecret, Connection, Credentials, open_connection
@@ -26,9 +36,7 @@ if TYPE_CHECKING:
 
     from tui_ft.host.heartbeat import Heartbeat
 
-
-class ConnectionLost(HostError):
-    """The SSH connection dropped; `SSHHost.reconnect` (or the heartbeat) brings it back."""
+__all__ = ["ConnectionLost", "SSHHost", "command_line"]
 
 
 def command_line(
@@ -66,12 +74,17 @@ class SSHHost(Host):
         self.timeout = timeout
         self.creds = Credentials(ask_password, ask_passphrase)
         self._hop_creds: dict[str, Credentials] = {}
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # held only briefly: connection and link state
+        self._sftp_lock = threading.Lock()
         self._conn: Connection | None = None
         self._sftp: paramiko.SFTPClient | None = None
         self._home: str | None = None
         self.heartbeat: Heartbeat | None = None
         self.generation = 0  # bumped on every (re)connect, followers compare it
+        self._link = LinkStatus("down", message="not connected")
+        self._link_subs: list[LinkCallback] = []
+        self._up = threading.Event()
+        self.wake = threading.Event()  # set when a call finds the link dead: the heartbeat acts
 
     # -- connection -------------------------------------------------------------
     @classmethod
@@ -98,10 +111,71 @@ class SSHHost(Host):
             self.generation += 1
         if old is not None:
             old.close()
+        self.set_link(LinkStatus("up", message=f"connected to {self.describe()}"))
 
     def reconnect(self) -> None:
         """Drop the old transport (dead or not) and open a new one with the same secrets."""
         self.connect()
+
+    # -- the link state: one place decides it is down ----------------------------
+    @property
+    def link(self) -> LinkStatus:
+        return self._link
+
+    def on_link(self, callback: LinkCallback) -> Callable[[], None]:
+        with self._lock:
+            self._link_subs.append(callback)
+
+        def unsubscribe() -> None:
+            with self._lock, contextlib.suppress(ValueError):
+                self._link_subs.remove(callback)
+
+        return unsubscribe
+
+    def set_link(self, status: LinkStatus) -> None:
+        """Record a new link state and tell the subscribers (heartbeat and calls use it)."""
+        with self._lock:
+            old, self._link = self._link, status
+            subs = list(self._link_subs)
+        if status.up:
+            self._up.set()
+        else:
+            self._up.clear()
+        if (old.state, old.attempt, old.next_retry_at) == (
+            status.state,
+            status.attempt,
+            status.next_retry_at,
+        ):
+            return
+        for callback in subs:
+            with contextlib.suppress(Exception):  # a subscriber's bug must not stop the link
+                callback(status)
+
+    def wait_up(self, timeout: float) -> bool:
+        return self._up.wait(max(timeout, 0.0))
+
+    def lost(self, reason: str, generation: int | None = None) -> ConnectionLost:
+        """The transport of `generation` died: drop it so every call in flight fails now
+        (a frozen link would otherwise hold them for minutes), mark the link lost and
+        wake the heartbeat. Returns the error to raise.
+
+        A loss seen on an older generation (a channel of a connection already
+        replaced) changes nothing.
+        """
+        with self._lock:
+            stale = generation is not None and generation != self.generation
+            conn = None
+            if not stale:
+                conn, self._conn, self._sftp = self._conn, None, None
+        if not stale:
+            if conn is not None:
+                threading.Thread(target=conn.close, name="ssh-drop", daemon=True).start()
+            if self._link.up:
+                hb = self.heartbeat
+                state = "reconnecting" if hb is not None and hb.is_alive() else "down"
+                self.set_link(LinkStatus(state, message=reason))
+            self.wake.set()
+        return ConnectionLost(reason)
 
     @property
     def host_key(self) -> paramiko.PKey:
@@ -115,7 +189,7 @@ class SSHHost(Host):
     def _connection(self) -> Connection:
         conn = self._conn
         if conn is None or not conn.transport.is_active():
-            raise ConnectionLost(f"connection to {self.describe()} lost")
+            raise self.lost(f"connection to {self.describe()} lost", self.generation)
         return conn
 
     @property
@@ -139,6 +213,7 @@ class SSHHost(Host):
             conn, self._conn, self._sftp = self._conn, None, None
         if conn is not None:
             conn.close()
+        self.set_link(LinkStatus("down", message="closed"))
 
     def describe(self) -> str:
         t = self.target
@@ -148,11 +223,19 @@ class SSHHost(Host):
     def _open(self, argv, cwd, env, *, combine: bool) -> tuple[paramiko.Channel, int]:
         import paramiko
 
+        gen = self.generation
+        transport = self.transport
         try:
-            chan = self.transport.open_session(timeout=self.timeout)
+            chan = transport.open_session(timeout=self.timeout)
+        except paramiko.ChannelException as exc:  # refused (MaxSessions): the link is fine
+            raise HostError(f"{self.describe()}: cannot start {argv[0]}: {exc}") from exc
+        except (paramiko.SSHException, EOFError, OSError) as exc:
+            raise self.lost(f"{self.describe()}: cannot start {argv[0]}: {exc}", gen) from exc
+        try:
             chan.exec_command(command_line(tuple(argv), cwd, env, merge=combine))
         except (paramiko.SSHException, EOFError, OSError) as exc:
-            raise ConnectionLost(f"{self.describe()}: cannot start {argv[0]}: {exc}") from exc
+            chan.close()
+            raise self.lost(f"{self.describe()}: cannot start {argv[0]}: {exc}", gen) from exc
         head = b""
         chan.settimeout(self.timeout)
         try:
@@ -161,14 +244,21 @@ class SSHHost(Host):
                 if not c:
                     break
                 head += c
-        except TimeoutError as exc:
+        except (TimeoutError, EOFError, OSError) as exc:
             chan.close()
-            raise ConnectionLost(f"{self.describe()}: no answer starting {argv[0]}") from exc
+            raise self.lost(f"{self.describe()}: no answer starting {argv[0]}", gen) from exc
         try:
             return chan, int(head)
         except ValueError:
-            chan.close()
-            raise HostError(f"{self.describe()}: unexpected shell output {head!r}") from None
+            pass
+        # No pid line. A channel closed without an exit status is a dead link (the
+        # sshd session was killed); a shell that ran and exited is the box's problem.
+        chan.status_event.wait(1.0)
+        code = chan.exit_status if chan.exit_status_ready() else -1
+        chan.close()
+        if not head and code == -1:
+            raise self.lost(f"{self.describe()}: connection closed starting {argv[0]}", gen)
+        raise HostError(f"{self.describe()}: unexpected shell output {head!r} (exit {code})")
 
     def _kill(self, pid: int) -> None:
         with contextlib.suppress(HostError):
@@ -179,6 +269,7 @@ class SSHHost(Host):
 
     def run(self, argv, *, cwd=None, env=None, timeout=None, input=None) -> CommandResult:
         argv = tuple(argv)
+        gen = self.generation
         chan, pid = self._open(argv, cwd, env, combine=False)
         deadline = None if timeout is None else time.monotonic() + timeout
         out = bytearray()
@@ -206,20 +297,23 @@ class SSHHost(Host):
             code = chan.recv_exit_status()
         except TimeoutError:
             chan.close()
+            if gen != self.generation or not self.link.up:
+                raise ConnectionLost(f"{self.describe()}: lost while running {argv[0]}") from None
             self._kill(pid)
             return CommandResult(
                 argv, 124, out.decode(errors="replace"), f"timed out after {timeout}s"
             )
         except (EOFError, OSError) as exc:
-            raise ConnectionLost(f"{self.describe()}: lost while running {argv[0]}: {exc}") from exc
+            raise self.lost(f"{self.describe()}: lost while running {argv[0]}: {exc}", gen) from exc
         finally:
             chan.close()
         if code == -1:
-            raise ConnectionLost(f"{self.describe()}: connection lost while running {argv[0]}")
+            raise self.lost(f"{self.describe()}: connection lost while running {argv[0]}", gen)
         return CommandResult(argv, code, out.decode(errors="replace"), err.decode(errors="replace"))
 
     def stream(self, argv, *, cwd=None, env=None) -> Iterator[str]:
         argv = tuple(argv)
+        gen = self.generation
         chan, pid = self._open(argv, cwd, env, combine=True)
         chan.shutdown_write()
         chan.settimeout(None)
@@ -230,7 +324,7 @@ class SSHHost(Host):
                 try:
                     data = chan.recv(65536)
                 except (EOFError, OSError) as exc:
-                    raise ConnectionLost(f"{self.describe()}: lost during {argv[0]}") from exc
+                    raise self.lost(f"{self.describe()}: lost during {argv[0]}", gen) from exc
                 if not data:
                     break
                 buf += data
@@ -242,12 +336,12 @@ class SSHHost(Host):
             code = chan.recv_exit_status()
             finished = True
             if code == -1:
-                raise ConnectionLost(f"{self.describe()}: connection lost during {argv[0]}")
+                raise self.lost(f"{self.describe()}: connection lost during {argv[0]}", gen)
             if code != 0:
                 raise HostError(f"`{shlex.join(argv)}` exited {code} on {self.describe()}")
         finally:
             chan.close()
-            if not finished:
+            if not finished and gen == self.generation and self.link.up:
                 self._kill(pid)
 
     def spawn_detached(self, argv, *, cwd, log_path, pid_path, env=None) -> int:
@@ -296,25 +390,32 @@ class SSHHost(Host):
 
     # -- files ------------------------------------------------------------------
     def sftp(self) -> paramiko.SFTPClient:
-        with self._lock:
-            if self._sftp is None:
+        # Its own lock: opening may block on a frozen link until the heartbeat drops the
+        # transport, and dropping takes `_lock`.
+        with self._sftp_lock:
+            sftp, gen = self._sftp, self.generation
+            if sftp is None:
+                transport = self.transport
                 try:
-                    self._sftp = self.transport.open_sftp_client()
+                    sftp = transport.open_sftp_client()
                 except Exception as exc:
-                    raise ConnectionLost(f"{self.describe()}: SFTP unavailable: {exc}") from exc
-            return self._sftp
+                    raise self.lost(f"{self.describe()}: SFTP unavailable: {exc}", gen) from exc
+                with self._lock:
+                    if gen != self.generation:
+                        raise ConnectionLost(f"{self.describe()}: reconnected meanwhile")
+                    self._sftp = sftp
+            return sftp
 
     def _sftp_call(self, fn, *args):
         import paramiko
 
+        gen = self.generation
         try:
             return fn(self.sftp(), *args)
         except (paramiko.SSHException, EOFError, OSError) as exc:
             if isinstance(exc, OSError) and exc.errno is not None:
                 raise  # FileNotFoundError, PermissionError ...: the file's problem, not ours
-            with self._lock:
-                self._sftp = None
-            raise ConnectionLost(f"{self.describe()}: SFTP failed: {exc}") from exc
+            raise self.lost(f"{self.describe()}: SFTP failed: {exc}", gen) from exc
 
     def read_bytes(self, path: str, offset: int = 0, size: int | None = None) -> bytes:
         def read(sftp, path):

@@ -58,8 +58,6 @@ class StreamingFollower(FileFollower):
 
     def wait(self, timeout: float) -> list[str]:
         """The complete lines that arrive within `timeout` seconds (returns on the first)."""
-        from tui_ft.host.ssh import ConnectionLost
-
         deadline = time.monotonic() + timeout
         while True:
             lines = self._take()
@@ -79,21 +77,22 @@ class StreamingFollower(FileFollower):
             except TimeoutError:
                 return []
             except (EOFError, OSError) as exc:
+                gen = self._gen
                 self._drop()
-                raise ConnectionLost(f"{self.host.describe()}: follow {self.path}: {exc}") from exc
+                msg = f"{self.host.describe()}: follow {self.path}: {exc}"
+                raise self.host.lost(msg, gen) from exc
             if not data:
                 self._lost()
             self._buf += data
 
     def _lost(self) -> None:
-        from tui_ft.host.ssh import ConnectionLost
-
         gen = self._gen
         self._drop()
         if gen != self.host.generation:
             return  # the connection was replaced under us: the caller reopens at `offset`
         if not self.host.connected:
-            raise ConnectionLost(f"{self.host.describe()}: connection lost following {self.path}")
+            msg = f"{self.host.describe()}: connection lost following {self.path}"
+            raise self.host.lost(msg, gen)
         raise HostError(f"{self.host.describe()}: `tail -F {self.path}` stopped")
 
     def close(self) -> None:
