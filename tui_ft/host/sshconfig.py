@@ -39,13 +39,38 @@ def ssh_config_path() -> Path:
     return Path(env) if env else Path.home() / ".ssh" / "config"
 
 
-def _load_config(path: Path | None):
-    import paramiko
+SYSTEM_CONFIG = Path("/etc/ssh/ssh_config")
 
-    path = path or ssh_config_path()
-    if path.is_file():
-        return paramiko.SSHConfig.from_path(str(path))
-    return paramiko.SSHConfig()
+
+def resolver_kind() -> str:
+    """ "openssh" (`ssh -G`, the reference) where usable, else "python".
+
+    TUI_FT_SSH_RESOLVER=openssh|python forces one (tests compare the two).
+    """
+    forced = os.environ.get("TUI_FT_SSH_RESOLVER", "").lower()
+    if forced in ("openssh", "python"):
+        return forced
+    from tui_ft.host import sshconfig_openssh
+
+    return "openssh" if sshconfig_openssh.available() else "python"
+
+
+def _raw_options(config: Path | None, host: str, user: str | None, port: int | None) -> dict:
+    """The options ssh would use for `host`; `config` None: the user's default files."""
+    if resolver_kind() == "openssh":
+        from tui_ft.host import sshconfig_openssh
+
+        env = os.environ.get("TUI_FT_SSH_CONFIG")
+        path = config or (Path(env) if env else None)  # None: ssh reads its own files
+        return sshconfig_openssh.lookup(path, host, user=user, port=port)
+    from tui_ft.host import sshconfig_py
+
+    system = SYSTEM_CONFIG if config is None and SYSTEM_CONFIG.is_file() else None
+    if config is None and os.environ.get("TUI_FT_SSH_CONFIG"):
+        system = None  # like `ssh -F FILE`: only that file
+    return sshconfig_py.lookup(
+        config or ssh_config_path(), host, user=user, port=port, system=system
+    )
 
 
 def _split_user_host(text: str) -> tuple[str | None, str, int | None]:
@@ -82,7 +107,7 @@ def resolve(spec: str, *, config_path: Path | None = None) -> SSHTarget:
     spec = spec.strip()
     if not spec:
         raise SpecError("empty host: paste an `ssh ...` line or give a ~/.ssh/config alias")
-    config = _load_config(config_path)
+    config = config_path
     try:
         words = shlex.split(spec)
     except ValueError as exc:
@@ -99,7 +124,7 @@ def resolve(spec: str, *, config_path: Path | None = None) -> SSHTarget:
 _VALUE_OPTS = set("BbcDEeFIiJLlmOopQRSWw")
 
 
-def _from_command(args: list[str], config, spec: str) -> SSHTarget:
+def _from_command(args: list[str], config: Path | None, spec: str) -> SSHTarget:
     user = port = jump = None
     identities: list[str] = []
     dest = None
@@ -126,6 +151,8 @@ def _from_command(args: list[str], config, spec: str) -> SSHTarget:
                 identities.append(os.path.expanduser(value))
             elif flag == "J":
                 jump = value
+            elif flag == "F":  # as ssh: this file instead of ~/.ssh/config
+                config = Path(os.path.expanduser(value))
             elif flag == "o":
                 key, _, val = value.replace("=", " ", 1).partition(" ")
                 key = key.lower()
@@ -161,7 +188,7 @@ def _from_command(args: list[str], config, spec: str) -> SSHTarget:
 
 
 def _lookup(
-    config,
+    config: Path | None,
     host: str,
     *,
     user: str | None = None,
@@ -169,40 +196,60 @@ def _lookup(
     jump: str | None = None,
     depth: int = 0,
 ) -> SSHTarget:
-    """Apply ~/.ssh/config to `host`; explicit values win, as with OpenSSH."""
+    """Apply the ssh config to `host`; explicit values win, as with OpenSSH."""
+    from tui_ft.host.sshtokens import expand, local_values
+
     if depth > 5:
         raise SpecError(f"ProxyJump chain too long at {host!r}")
-    entry = config.lookup(host)
-    hostname = entry.get("hostname", host)
-    known_alias = hostname != host or any(k in entry for k in ("port", "user", "identityfile"))
     try:
-        cfg_port = int(entry["port"]) if "port" in entry else None
+        raw = _raw_options(config, host, user, port)
+    except SpecError:
+        raise
+    except HostError as exc:
+        raise SpecError(str(exc)) from exc
+    hostname = raw.get("hostname") or host
+    try:
+        real_port = int(raw.get("port") or 22)
     except ValueError:
-        raise SpecError(f"bad Port {entry['port']!r} for {host!r} in {ssh_config_path()}") from None
-    jump = jump or entry.get("proxyjump")
+        raise SpecError(f"bad Port {raw['port']!r} for {host!r} in {ssh_config_path()}") from None
+    real_user = raw.get("user") or getpass.getuser()
+    values = local_values(hostname, host, real_port, real_user, raw.get("hostkeyalias"))
+    identities: list[str] = []
+    for path in raw.get("identityfile", []):
+        path = expand("identityfile", path, values)
+        if path not in identities:
+            identities.append(path)
+    from_config = raw.get("proxyjump")
+    jump = jump or (expand("proxyjump", from_config, values) if from_config else None)
+    known_alias = (
+        hostname != host.lower()
+        or (port is None and real_port != 22)
+        or (user is None and real_user != getpass.getuser())
+        or bool(identities)
+        or bool(from_config and from_config.lower() != "none")
+    )
     jump_target = None
     if jump and jump.lower() != "none":
-        first = jump.split(",")[0]  # a chain: the first hop is reached first
-        j_user, j_host, j_port = _split_user_host(first)
-        jump_target = _lookup(config, j_host, user=j_user, port=j_port, depth=depth + 1)
-        for hop in jump.split(",")[1:]:
-            h_user, h_host, h_port = _split_user_host(hop)
+        for hop in jump.split(","):  # a chain: the first hop is reached first
+            h_user, h_host, h_port = _split_user_host(hop.strip())
             nxt = _lookup(config, h_host, user=h_user, port=h_port, depth=depth + 1)
-            jump_target = SSHTarget(
-                nxt.hostname, nxt.port, nxt.user, nxt.identity_files, jump_target, nxt.alias
-            )
+            if jump_target is not None:  # later hops go through the previous one (ssh -J)
+                nxt = SSHTarget(
+                    nxt.hostname, nxt.port, nxt.user, nxt.identity_files, jump_target, nxt.alias
+                )
+            jump_target = nxt  # the first hop keeps its own ProxyJump, as `ssh HOP` would
     return SSHTarget(
         hostname=hostname,
-        port=port or cfg_port or 22,
-        user=user or entry.get("user") or getpass.getuser(),
-        identity_files=tuple(os.path.expanduser(p) for p in entry.get("identityfile", [])),
+        port=real_port,
+        user=real_user,
+        identity_files=tuple(identities),
         jump=jump_target,
         alias=host if known_alias else None,
     )
 
 
 def config_aliases(config_path: Path | None = None) -> list[str]:
-    """The concrete Host names of ~/.ssh/config (no wildcards), for a picker."""
-    config = _load_config(config_path)
-    names = [h for h in config.get_hostnames() if not any(c in h for c in "*?!")]
-    return sorted(names)
+    """The concrete Host names of ~/.ssh/config and its Includes (no wildcards), for a picker."""
+    from tui_ft.host.sshconfig_py import hostnames
+
+    return hostnames(config_path or ssh_config_path())
