@@ -57,7 +57,9 @@ class VerifyReport:
     @property
     def ok(self) -> bool:
         return (
-            bool(self.reply) and self.tokens_equal is not False and self.greedy_equal is not False
+            bool(self.reply.strip())
+            and self.tokens_equal is not False
+            and self.greedy_equal is not False
         )
 
     def to_json(self) -> dict:
@@ -86,8 +88,8 @@ def verify_gguf(path: str, hf_dir: str | None = None, n_greedy: int = 8) -> Veri
         answer = llm.create_chat_completion(
             [{"role": "user", "content": PROMPT}], temperature=0.0, max_tokens=24
         )
-        reply = answer["choices"][0]["message"]["content"] or ""
-        report = VerifyReport(info, reply if reply.strip() else repr(reply))
+        # Kept as it came: an empty reply must stay empty so that `ok` can fail on it.
+        report = VerifyReport(info, answer["choices"][0]["message"]["content"] or "")
         if hf_dir:
             greedy = info.file_type is None or info.file_type in UNQUANTISED
             _compare(llm, hf_dir, report, n_greedy if greedy else 0)
