@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import statistics
 import sys
+import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+
+
+def scratch_dir(prefix: str = "tui-ft-bench-") -> str:
+    """A temporary working directory for the programs a benchmark starts, removed at exit.
+
+    Tools write into their working directory (LlamaBoard: llamaboard_cache/, saves/);
+    run from the checkout, that litters the repository.
+    """
+    path = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
 
 
 def report(

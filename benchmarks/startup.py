@@ -17,7 +17,7 @@ import tempfile
 import time
 import urllib.request
 
-from _common import BIN, report
+from _common import BIN, report, scratch_dir
 
 
 def time_tui(workspace: str) -> float:
@@ -66,6 +66,7 @@ def time_webui() -> float:
     start = time.perf_counter()
     proc = subprocess.Popen(
         [str(BIN / "llamafactory-cli"), "webui"],
+        cwd=scratch_dir(),  # LlamaBoard writes llamaboard_cache/ and saves/ into its cwd
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
