@@ -9,6 +9,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from screens.link import LinkBanner
+
 if TYPE_CHECKING:
     from screens.app import TuiFtApp
 
@@ -26,6 +28,7 @@ class AreaScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield LinkBanner()  # "reconnecting… (attempt n, next in s)" while the link is down
         yield from self.compose_body()
         yield Footer(compact=True)
 

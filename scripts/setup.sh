@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Set up tui-ft for development and the demo on a CPU-only machine, in ./.venv.
 # Idempotent: a second run with unchanged requirements returns in a second.
+# The versions come from requirements/constraints.txt (bash scripts/update-pins.sh).
 # GPU boxes: use `pip install 'tui-ft[train]'` next to your own CUDA torch instead.
+#   TUI_FT_VENV=DIR     build the venv there instead of ./.venv
+#   TUI_FT_UNPINNED=1   ignore the constraints (scripts/update-pins.sh uses it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,25 +18,66 @@ if [ -z "$PY" ]; then
 fi
 [ -n "$PY" ] || { echo "setup: Python >= 3.11 is needed" >&2; exit 1; }
 
-[ -x .venv/bin/python ] || "$PY" -m venv .venv
-VPY=.venv/bin/python
-stamp=.venv/.tui-ft-setup
-want=$(cat pyproject.toml requirements/*.txt scripts/setup.sh | sha256sum | cut -d' ' -f1)
+VENV=${TUI_FT_VENV:-.venv}
+[ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
+VPY=$VENV/bin/python
+stamp=$VENV/.tui-ft-setup
+want=$(cat pyproject.toml requirements/* scripts/setup.sh scripts/llama-cpp-lean.cmake \
+  <(echo "${TUI_FT_UNPINNED:-}") | sha256sum | cut -d' ' -f1)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && "$VPY" -c 'import tui_ft, llamafactory' 2>/dev/null; then
   exit 0
 fi
 
-pip_install() { "$VPY" -m pip install --disable-pip-version-check -q "$@" 2>&1 | grep -v "^WARNING: Location" || true; }
+pins=(-c requirements/constraints.txt)
+[ -z "${TUI_FT_UNPINNED:-}" ] || pins=()
+pip_install() {  # pip's own exit status decides (pipefail); the filter only hides noise
+  "$VPY" -m pip install --disable-pip-version-check -q "${pins[@]}" "$@" 2>&1 \
+    | { grep -v "^WARNING: Location" || true; }
+}
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2}
+t0=$SECONDS
 
 echo "setup: torch (CPU wheel) ..." >&2
 pip_install torch==2.13.0
 echo "setup: LLaMA-Factory without torchvision/torchaudio ..." >&2
 pip_install --no-deps llamafactory==0.9.5
 pip_install -r requirements/train-cpu.txt
-echo "setup: tui-ft with its dev and gguf extras (llama-cpp-python builds once, then pip's cache keeps it) ..." >&2
+
+# llama-cpp-python compiles llama.cpp. tui-ft loads only libllama and ggml (see
+# scripts/llama-cpp-lean.cmake), so the multimodal library, the common library and every
+# program are left out. The user's own CMAKE_ARGS (e.g. -DGGML_CUDA=on) are kept. This
+# step always runs: pip returns at once when the pinned version is there already.
+echo "setup: llama-cpp-python (compiles llama.cpp unless pip's cache has the wheel) ..." >&2
+lean="-DLLAVA_BUILD=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_TOOLS=OFF"
+lean+=" -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=OFF -DLLAMA_BUILD_APP=OFF"
+lean+=" -DCMAKE_PROJECT_llama.cpp_INCLUDE=$PWD/scripts/llama-cpp-lean.cmake"
+log=$(mktemp)
+CMAKE_ARGS="${CMAKE_ARGS:-} $lean" CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)} \
+  "$VPY" -m pip install --disable-pip-version-check -v "${pins[@]}" "llama-cpp-python>=0.3.16" \
+  >"$log" 2>&1 &
+pid=$!
+# A heartbeat every 30 s with the compiler's progress ("[41/83]"), so a slow machine
+# does not look hung.
+t1=$SECONDS
+next=$((t1 + 30))
+while kill -0 "$pid" 2>/dev/null; do
+  sleep 1
+  if [ "$SECONDS" -ge "$next" ]; then
+    next=$((next + 30))
+    step=$(grep -oE '\[[0-9]+/[0-9]+\]' "$log" | tail -1 || true)
+    echo "setup:   building llama.cpp ${step:-(preparing)} $((SECONDS - t1)) s" >&2
+  fi
+done
+if ! wait "$pid"; then
+  tail -40 "$log" >&2
+  echo "setup: llama-cpp-python failed to build (full log: $log)" >&2
+  exit 1
+fi
+rm -f "$log"
+
+echo "setup: tui-ft with its dev and gguf extras ..." >&2
 pip_install -e ".[dev,gguf]"
 "$VPY" -c 'import tui_ft, textual, llamafactory, llama_cpp' >/dev/null
 "$VPY" -m tui_ft setup textonly >/dev/null
 echo "$want" > "$stamp"
-echo "setup: done (.venv)" >&2
+echo "setup: done ($VENV, $((SECONDS - t0)) s)" >&2
