@@ -16,12 +16,15 @@ from tui_ft.train import run_info, start_run
 from tui_ft.workspace import Workspace
 
 pytestmark = pytest.mark.train
+# The box's own PATH (its sshd session's) finds its python and llamafactory-cli.
+BOX_RUN_ENV = {k: v for k, v in RUN_ENV.items() if k != "PATH"}
 
 
-def test_remote_training_survives_a_dropped_connection(ssh_host, sshd, demo_copy):
+def test_remote_training_survives_a_dropped_connection(ssh_host, sshd, box_demo_copy):
+    demo_copy = box_demo_copy  # on the box, owned by the box user
     ssh_host.start_heartbeat(interval=0.5, timeout=1.5)
     ws = Workspace(ssh_host, str(demo_copy))
-    paths = start_run(ws, demo_config(demo_copy, max_steps=20), name="remote", env=RUN_ENV)
+    paths = start_run(ws, demo_config(demo_copy, max_steps=20), name="remote", env=BOX_RUN_ENV)
     follower = ResumingFollower(ssh_host, paths.trainer_log)
     lines: list[str] = []
     cut = False

@@ -11,6 +11,17 @@ class ChatError(RuntimeError):
     """A backend could not start or answer; the message says what and where."""
 
 
+class ReplyCut(ChatError):
+    """The reply stopped mid-stream (connection lost): `partial` is what arrived.
+
+    Asking again (the same messages) is the retry; over SSH the forward is re-made first.
+    """
+
+    def __init__(self, message: str, partial: str = "") -> None:
+        super().__init__(message)
+        self.partial = partial
+
+
 @dataclass(frozen=True)
 class ChatParams:
     temperature: float = 0.0

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import json
 import os
 import posixpath
 import secrets
@@ -21,7 +20,8 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from tui_ft.chat.base import ChatBackend, ChatError, ChatParams
+from tui_ft.chat.base import ChatBackend, ChatError, ChatParams, ReplyCut
+from tui_ft.chat.sse import get_status, stream_events
 from tui_ft.host.base import Host
 
 Progress = Callable[[str], None]
@@ -72,8 +72,10 @@ class LlamaFactoryServer:
         self.template = template
         self.label = label or posixpath.basename(adapter or model.rstrip("/"))
         self.workdir = workdir or posixpath.join(host.home(), ".cache", "tui-ft", "chat")
+        self._forward: SSHForward | None = None
         if tunnel is None and host.is_remote:
-            tunnel, untunnel = ssh_forward(host)  # the server is on the box: reach it via SSH
+            self._forward = SSHForward(host)  # the server is on the box: reach it via SSH
+            tunnel, untunnel = self._forward.open, self._forward.close
         self.tunnel = tunnel
         self.untunnel = untunnel
         self.ready_timeout = ready_timeout
@@ -164,9 +166,10 @@ class LlamaFactoryServer:
 
     # -- chat -----------------------------------------------------------------
     def stream(self, messages: list[dict[str, str]], params: ChatParams) -> Iterator[str]:
-        """POST /v1/chat/completions with stream=true and yield each delta's text."""
-        import httpx
+        """POST /v1/chat/completions with stream=true and yield each delta's text.
 
+        Raises `ReplyCut` (with the text so far) when the reply stops before its end.
+        """
         if self.base_url is None:
             raise ChatError(f"{self.label}: the server is not started")
         if params.system:
@@ -181,24 +184,19 @@ class LlamaFactoryServer:
             "max_tokens": params.max_new_tokens,
         }
         headers = {"Authorization": f"Bearer {self.api_key}"}
-        timeout = httpx.Timeout(10.0, read=300.0)
+        if self._forward is not None:
+            self._forward.ensure()  # after a reconnect the old forward is dead: re-make it
         url = f"{self.base_url}/v1/chat/completions"
+        got: list[str] = []
         try:
-            with httpx.stream("POST", url, json=body, headers=headers, timeout=timeout) as resp:
-                if resp.status_code != 200:
-                    detail = resp.read().decode("utf-8", "replace")[:300]
-                    raise ChatError(f"{self.label}: {url} answered {resp.status_code}: {detail}")
-                for line in resp.iter_lines():
-                    if not line.startswith("data:"):
-                        continue
-                    data = line[5:].strip()
-                    if data == "[DONE]":
-                        return
-                    delta = json.loads(data)["choices"][0].get("delta") or {}
-                    if delta.get("content"):
-                        yield delta["content"]
-        except httpx.HTTPError as exc:
-            raise ChatError(f"{self.label}: {url}: {exc}") from exc
+            for event in stream_events(url, body, headers, label=self.label):
+                choices = event.get("choices") or [{}]
+                delta = choices[0].get("delta") or {}
+                if delta.get("content"):
+                    got.append(delta["content"])
+                    yield delta["content"]
+        except ReplyCut as exc:
+            raise ReplyCut(f"{exc} (ask again to retry)", "".join(got)) from exc
 
     def reply(self, messages: list[dict[str, str]], params: ChatParams) -> str:
         return "".join(self.stream(messages, params))
@@ -215,8 +213,6 @@ class LlamaFactoryServer:
         return int(res.stdout.strip())
 
     def _wait_ready(self, progress: Progress | None) -> None:
-        import httpx
-
         assert self.pid is not None and self.log_path is not None
         follower = self.host.follow(self.log_path)
         tail: list[str] = []
@@ -228,14 +224,10 @@ class LlamaFactoryServer:
                 for marker, stage in _STAGES:
                     if marker in line and progress:
                         progress(stage)
-            try:
-                r = httpx.get(f"{self.base_url}/v1/models", headers=headers, timeout=2.0)
-                if r.status_code == 200:
-                    if progress:
-                        progress("ready")
-                    return
-            except httpx.HTTPError:
-                pass
+            if get_status(f"{self.base_url}/v1/models", headers) == 200:
+                if progress:
+                    progress("ready")
+                return
             if not self.host.is_alive(self.pid):
                 last = " | ".join(ln.strip() for ln in tail[-3:] if ln.strip()) or "no output"
                 raise ChatError(f"{self.label}: the API server exited: {last} ({self.log_path})")
@@ -247,22 +239,39 @@ class LlamaFactoryServer:
             time.sleep(0.5)
 
 
-def ssh_forward(host: Host) -> tuple[Callable[[int], tuple[str, int]], Callable[[], None]]:
-    """A port forward for a server on an SSH box, as (open, close) callbacks."""
-    from tui_ft.host.tunnel import forward
+class SSHForward:
+    """The port forward to a server on an SSH box: open, ensure (after a reconnect), close."""
 
-    held: list = []
+    def __init__(self, host: Host) -> None:
+        self.host = host
+        self.held: list[Any] = []
 
-    def open_(port: int) -> tuple[str, int]:
-        tunnel = forward(host, port)  # bound to 127.0.0.1 here, host key already checked
-        held.append(tunnel)
+    def open(self, port: int) -> tuple[str, int]:
+        from tui_ft.host.tunnel import forward
+
+        tunnel = forward(self.host, port)  # bound to 127.0.0.1 here, host key already checked
+        self.held.append(tunnel)
         return "127.0.0.1", tunnel.local_port
 
-    def close() -> None:
-        while held:
-            held.pop().stop()
+    def ensure(self) -> None:
+        """Re-make dead forwards on the same local port, so the chat's URL stays valid."""
+        from tui_ft.host.base import HostError
 
-    return open_, close
+        for tunnel in self.held:
+            try:
+                tunnel.ensure()
+            except HostError as exc:
+                raise ChatError(f"the forward to the chat server is down: {exc}") from exc
+
+    def close(self) -> None:
+        while self.held:
+            self.held.pop().stop()
+
+
+def ssh_forward(host: Host) -> tuple[Callable[[int], tuple[str, int]], Callable[[], None]]:
+    """A port forward for a server on an SSH box, as (open, close) callbacks."""
+    fwd = SSHForward(host)
+    return fwd.open, fwd.close
 
 
 def open_backend(
@@ -282,7 +291,9 @@ def open_backend(
         try:
             from tui_ft.chat.gguf import GGUFChat
         except ImportError as exc:
-            raise ChatError(f"GGUF chat is not available ({exc})") from exc
+            raise ChatError(
+                f"GGUF chat on this machine needs llama-cpp-python: install tui-ft[gguf] ({exc})"
+            ) from exc
         if not host.exists(model):
             raise ChatError(f"model {model} does not exist")
         gguf: ChatBackend = GGUFChat(model, label=label)
