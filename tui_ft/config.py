@@ -61,6 +61,10 @@ class Config:
     """The Python with tui-ft on remote boxes; None: `python3` (or $TUI_FT_BOX_PYTHON)."""
     hosts: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Per-host overrides on the laptop: `{alias: {workspace, python, hourly_price}}`."""
+    notify: dict[str, Any] = field(default_factory=dict)
+    """`webhooks: [{url, format}]` told when a run finishes, fails or stalls (tui_ft.notify)."""
+    watch: dict[str, Any] = field(default_factory=dict)
+    """Stall thresholds and the opt-in power-off of `tui-ft watch` (tui_ft.watch.settings)."""
 
     @classmethod
     def load(cls, path: Path | None = None) -> Config:
@@ -88,6 +92,8 @@ class Config:
                 continue
             if key == "hosts":
                 value = _hosts_section(value, source)
+            elif key in ("notify", "watch"):
+                value = _checked_section(key, value, source)
             elif key in ("hourly_price", "gpu_sample_interval"):
                 if not isinstance(value, int | float) or value < 0:
                     raise ConfigError(
@@ -105,6 +111,18 @@ class Config:
         path = path or config_path()
         atomic_write_text(path, yaml.safe_dump(asdict(self), sort_keys=False, allow_unicode=True))
         return path
+
+
+def _checked_section(key: str, value: Any, source: str) -> dict[str, Any]:
+    """`notify:` / `watch:` kept as written, after their own modules validated them."""
+    from tui_ft.notify.settings import parse_notify
+    from tui_ft.watch.settings import parse_watch
+
+    try:
+        (parse_notify if key == "notify" else parse_watch)(value, source)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+    return value
 
 
 HOST_KEYS = {"workspace": str, "python": str, "hourly_price": float}

@@ -27,6 +27,18 @@ COMMAND_MODULES = (
     "remote",
     "export",
     "multinode",
+    "watch",
+    "notify",
+)
+
+
+# Options that work before the command and after it (`tui-ft check --host box`).
+GLOBAL_OPTIONS: tuple[tuple[str, dict], ...] = (
+    (
+        "--host",
+        {"metavar": "ALIAS", "help": "work on this SSH host (alias or 'ssh -p PORT user@host')"},
+    ),
+    ("--workspace", {"metavar": "DIR", "help": "workspace folder on the host"}),
 )
 
 
@@ -36,14 +48,29 @@ def build_parser() -> argparse.ArgumentParser:
         description="Fine-tune LLMs with LLaMA-Factory from the terminal, on the box or over SSH.",
     )
     parser.add_argument("--version", action="version", version=f"tui-ft {__version__}")
-    parser.add_argument(
-        "--host", metavar="ALIAS", help="work on this SSH host (alias or 'ssh -p PORT user@host')"
-    )
-    parser.add_argument("--workspace", metavar="DIR", help="workspace folder on the host")
+    for flag, kwargs in GLOBAL_OPTIONS:
+        parser.add_argument(flag, **kwargs)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"tui_ft.cli.{name}").register(sub)
+    _add_global_options(parser)
     return parser
+
+
+def _add_global_options(parser: argparse.ArgumentParser) -> None:
+    """Give every subcommand (at any depth) the global options too.
+
+    SUPPRESS: a subcommand sets the value only when it is given there, so the one
+    after the command wins and the one before it is kept otherwise.
+    """
+    for action in parser._actions:
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        for child in {id(p): p for p in action.choices.values()}.values():  # aliases: once
+            for flag, kwargs in GLOBAL_OPTIONS:
+                if flag not in child._option_string_actions:  # e.g. `remote`'s own --host
+                    child.add_argument(flag, default=argparse.SUPPRESS, **kwargs)
+            _add_global_options(child)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -59,3 +86,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:
+        from tui_ft.cli.errors import explain
+
+        known = explain(exc, args)
+        if known is None:
+            raise  # a bug in tui-ft: the traceback is what a report needs
+        message, code = known
+        print(f"tui-ft: {message}", file=sys.stderr)
+        return code
