@@ -73,12 +73,23 @@ ALWAYS_WRITTEN = frozenset(
     {"model_name_or_path", "template", "stage", "do_train", "finetuning_type", "dataset"}
     | {"dataset_dir", "output_dir", "report_to"}
 )
+"""What a config made from scratch (the form's New run) names even at the default."""
+
+COMPUTE_KEYS = ("bf16", "fp16", "pure_bf16")
+"""LLaMA-Factory's precision switches; `compute_type` is the form's view of them."""
+
+_VIEWS = ("compute_type", "deepspeed_stage")
 
 
 @dataclass
 class TrainConfig:
     """One training run's arguments. Defaults are LLaMA-Factory's own, so a key left
-    out of a file means the same here as there; `NEW_RUN` holds the form's presets."""
+    out of a file means the same here as there; `NEW_RUN` holds the form's presets.
+
+    A config remembers the mapping it was loaded from (`raw`). Writing it back gives that
+    mapping, key for key and in its order, with only the fields changed since loading
+    put in: a key the user did not write is never added, a default stays a default.
+    """
 
     model_name_or_path: str = ""
     template: str = "default"
@@ -114,66 +125,124 @@ class TrainConfig:
     do_train: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
     """Any other LLaMA-Factory argument, written as given."""
-    loaded_keys: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
-    """Keys the loaded file had: written back even when equal to the default."""
+    raw: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+    """The mapping this config was loaded from (None: made from scratch)."""
+    loaded: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """The typed fields' values right after loading: a field equal to it is unchanged."""
 
     @property
     def datasets(self) -> list[str]:
         return [d.strip() for d in self.dataset.split(",") if d.strip()]
 
+    # -- what the user set --------------------------------------------------------
+    def baseline(self, name: str) -> Any:
+        """The value `name` had when loaded (LLaMA-Factory's default for a new config)."""
+        if self.raw is None:
+            return _DEFAULTS[name]
+        return self.loaded.get(name, _DEFAULTS[name])
+
+    def changed(self, name: str) -> bool:
+        """True when the field differs from what was loaded (or from the default)."""
+        return not _same(getattr(self, name), self.baseline(name))
+
+    def explicit(self, name: str) -> bool:
+        """True when the saved YAML names this field; False: it shows LLaMA-Factory's default.
+
+        For `compute_type` it means a precision key (bf16, fp16, pure_bf16) is written.
+        """
+        if name == "compute_type":
+            return any(key in self.to_dict() for key in COMPUTE_KEYS)
+        if name == "deepspeed_stage":
+            name = "deepspeed"
+        return name in self.to_dict()
+
+    def reset(self, name: str) -> None:
+        """Back to LLaMA-Factory's default, and no longer written (the user cleared it)."""
+        setattr(self, name, _DEFAULTS.get(name, DEFAULT_VIEWS.get(name)))
+        keys = COMPUTE_KEYS if name == "compute_type" else (name,)
+        if self.raw is not None:
+            for key in keys:
+                self.raw.pop(key, None)
+                self.extra.pop(key, None)
+            self.loaded[name] = getattr(self, name)
+
     # -- YAML -------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        """The LLaMA-Factory arguments, in a stable order; unset optionals left out."""
+        """The LLaMA-Factory arguments: the loaded mapping with the changes put in."""
+        out: dict[str, Any] = {}
+        written = self._typed_values()
+        compute_changed = self.changed("compute_type")
+        # pure_bf16 is an extra argument; it goes when the precision is changed away from bf16
+        drop_pure = compute_changed and self.compute_type != "bf16"
+        for key, value in (self.raw or {}).items():
+            if key in written:
+                out[key] = written.pop(key)
+            elif key in _TYPED:
+                continue  # changed to "unset" (None, or a LoRA key of a non-LoRA run)
+            elif key in ("bf16", "fp16"):
+                if not compute_changed:
+                    out[key] = value
+            elif key in self.extra and not (key == "pure_bf16" and drop_pure):
+                out[key] = self.extra[key]
+            # a key gone from `extra` was removed by the user: not written
+        out.update(written)
+        if compute_changed or self.raw is None:
+            pure = self.extra.get("pure_bf16") is True and self.compute_type == "bf16"
+            if self.compute_type in ("bf16", "fp16") and not pure:
+                out[self.compute_type] = True
+        for key, value in self.extra.items():
+            if key not in out and not (key == "pure_bf16" and drop_pure):
+                out[key] = value
+        return out
+
+    def _typed_values(self) -> dict[str, Any]:
+        """Typed fields to write, in YAML order: unchanged ones with the loaded value."""
+        raw = self.raw or {}
         out: dict[str, Any] = {}
         for key in _YAML_ORDER:
             value = getattr(self, key)
-            if value is None or (key == "output_dir" and not value):
+            if key in raw and not self.changed(key):
+                out[key] = raw[key]  # exactly as written (a list stays a list)
+            elif value is None or (key == "output_dir" and not value):
                 continue
-            if key.startswith("lora_") and self.finetuning_type != "lora":
-                continue
-            # a loaded file keeps its own key set; a new config names the essentials
-            always = key in ALWAYS_WRITTEN and not self.loaded_keys
-            if always or key in self.loaded_keys or value != _DEFAULTS[key]:
-                out[key] = value
-        if self.compute_type in ("bf16", "fp16"):
-            out[self.compute_type] = True
-        for key, value in self.extra.items():
-            if key not in out:
+            elif key.startswith("lora_") and self.finetuning_type != "lora":
+                continue  # a LoRA setting of a run that no longer uses LoRA
+            elif self.changed(key) or (self.raw is None and key in ALWAYS_WRITTEN):
                 out[key] = value
         return out
 
     def to_yaml(self) -> str:
-        return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
+        from tui_ft.lf import yamlio
+
+        return yamlio.dump(self.to_dict())
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> TrainConfig:
         cfg = cls()
-        typed = {f.name for f in fields(cls)} - {"extra", "compute_type", "deepspeed_stage"}
         raw = dict(raw)
-        for key in ("bf16", "fp16", "pure_bf16"):
-            if raw.get(key) is True:
-                cfg.compute_type = "bf16" if key == "pure_bf16" else key
-                if key != "pure_bf16":
-                    raw.pop(key)
-            elif raw.get(key) is False and key != "pure_bf16":
-                raw.pop(key)
         for key, value in raw.items():
-            if key in typed:
+            if key in _TYPED:
                 setattr(cfg, key, value)
-            else:
+            elif key not in COMPUTE_KEYS:
                 cfg.extra[key] = value
+            elif key == "pure_bf16":
+                cfg.extra[key] = value  # shown among the extras: the form has no switch
+        cfg.compute_type = compute_type_of(raw)
         if isinstance(cfg.dataset, list):
             cfg.dataset = ",".join(str(d) for d in cfg.dataset)
         if isinstance(cfg.report_to, list):
             cfg.report_to = ",".join(str(r) for r in cfg.report_to)
         cfg.deepspeed_stage = deepspeed_stage_of(cfg.deepspeed)
-        cfg.loaded_keys = frozenset(raw) & typed
+        cfg.raw = raw
+        cfg.loaded = {name: getattr(cfg, name) for name in (*_TYPED, *_VIEWS)}
         return cfg
 
     @classmethod
     def from_yaml(cls, text: str, source: str = "config") -> TrainConfig:
+        from tui_ft.lf import yamlio
+
         try:
-            raw = yaml.safe_load(text) or {}
+            raw = yamlio.load(text) or {}
         except yaml.YAMLError as exc:
             raise ValueError(f"{source}{yaml_where(exc)}: not valid YAML ({exc})") from exc
         if not isinstance(raw, dict):
@@ -181,7 +250,24 @@ class TrainConfig:
         return cls.from_dict(raw)
 
 
-_DEFAULTS = {f.name: f.default for f in fields(TrainConfig) if f.name in _YAML_ORDER}
+_TYPED = frozenset(_YAML_ORDER)
+_DEFAULTS = {f.name: f.default for f in fields(TrainConfig) if f.name in (*_YAML_ORDER, *_VIEWS)}
+DEFAULT_VIEWS = {"compute_type": "fp32", "deepspeed_stage": None}
+
+
+def _same(a: Any, b: Any) -> bool:
+    # 3 and 3.0 are the same value to LLaMA-Factory; True and 1 are not the same setting
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    return bool(a == b)
+
+
+def compute_type_of(raw: dict[str, Any]) -> str:
+    """The precision a mapping asks for: pure_bf16 and bf16 are "bf16", fp16 "fp16"."""
+    if raw.get("pure_bf16") is True or raw.get("bf16") is True:
+        return "bf16"
+    return "fp16" if raw.get("fp16") is True else "fp32"
+
 
 NEW_RUN = {
     "learning_rate": 1e-4,
