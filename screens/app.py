@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 
 from screens.areas import AREAS
+from screens.link import LinkAwareApp
 from tui_ft import __version__
 from tui_ft.config import Config
 from tui_ft.host import Host, LocalHost
@@ -25,7 +26,7 @@ def _stylesheets() -> list[str]:
     return [str(p) for p in sheets]
 
 
-class TuiFtApp(App[int]):
+class TuiFtApp(LinkAwareApp):  # a lost link pauses the areas instead of crashing the app
     TITLE = "tui-ft"
     MODES = {area.mode: area.make for area in AREAS}  # noqa: RUF012 - Textual's API
     BINDINGS = [  # noqa: RUF012

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 from collections.abc import AsyncIterator, Callable
 
-from tui_ft.host.base import Host
+from tui_ft.host.base import ConnectionLost, Host
 
 CHUNK = 4 << 20
 
@@ -50,30 +51,55 @@ async def follow_lines(
 ) -> AsyncIterator[list[str]]:
     """Batches of new complete lines of `path`, forever (or until `stop()` is true).
 
-    The file may not exist yet (a run that is still loading its model).
+    The file may not exist yet (a run that is still loading its model). A lost link
+    pauses the stream: it waits for the host to be up again and goes on from the byte
+    offset of the last line handed out, so no line is lost or repeated.
     """
-    while True:
-        lines, new = await asyncio.to_thread(read_complete_lines, host, path, offset)
-        if new == offset:
-            break
-        offset = new
-        yield lines
-    follower = host.follow(path, offset)
+    follower = None
     try:
         while True:
-            lines = await asyncio.to_thread(follower.poll)
-            if lines:
-                yield lines
-            elif stop is not None and stop():
-                # one last poll: lines written just before the process ended
+            try:
+                if follower is None:
+                    while True:  # catch up in chunks (after a reconnect too)
+                        lines, new = await asyncio.to_thread(
+                            read_complete_lines, host, path, offset
+                        )
+                        if new == offset:
+                            break
+                        offset = new
+                        yield lines
+                    follower = host.follow(path, offset)
                 lines = await asyncio.to_thread(follower.poll)
+                offset = follower.offset
                 if lines:
                     yield lines
-                return
-            else:
-                await asyncio.sleep(interval)
+                elif stop is not None and stop():
+                    # one last poll: lines written just before the process ended
+                    lines = await asyncio.to_thread(follower.poll)
+                    if lines:
+                        yield lines
+                    return
+                else:
+                    await asyncio.sleep(interval)
+            except ConnectionLost:
+                if follower is not None:
+                    offset = follower.offset
+                    _close(follower)
+                    follower = None
+                await asyncio.to_thread(host.wait_up, max(interval, 1.0))
     finally:
-        close = getattr(follower, "close", None)
-        if close is not None:
+        if follower is not None:
+            _close(follower)
+
+
+def _close(follower) -> None:
+    """Close in a thread: over SSH it kills `tail` on the box, a round trip the event
+    loop must not wait for."""
+    close = getattr(follower, "close", None)
+    if close is not None:
+
+        def run() -> None:
             with contextlib.suppress(Exception):
                 close()
+
+        threading.Thread(target=run, name="follow-close", daemon=True).start()

@@ -1,0 +1,149 @@
+"""Riding out a dropped link: every area pauses instead of failing, and resumes.
+
+The host decides when the link is down (`Host.link`, fed by the heartbeat and by any
+call that finds the transport dead, see tui_ft/host/ssh.py); this module is the UI side:
+
+- `LinkBanner`, composed into every area: "reconnecting… (attempt n, next in s)" while
+  the link is not up. It disables the area's buttons (actions that need the box) and
+  gives back exactly those it disabled when the link returns, then asks the area to
+  refresh (`on_link_restored()`, else its `reload` action).
+- `LinkAwareApp`: a `ConnectionLost` escaping from a worker, a timer or a handler is a
+  skipped tick, not a crash (Textual would exit the app on any unhandled error). It also
+  starts the heartbeat for a remote host.
+- `link_guard` / `skip_when_down` for code that wants to skip explicitly.
+
+Nothing is re-mounted, so what the user typed (forms, a chat message, a recipe being
+edited) stays where it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from textual.app import App
+from textual.widgets import Button, Static
+
+from tui_ft.host.base import ConnectionLost, Host
+
+T = TypeVar("T")
+SYNC_EVERY = 0.25  # seconds: the banner's countdown and how soon it appears
+
+
+def is_link_error(error: BaseException | None) -> bool:
+    """True for ConnectionLost, also wrapped (WorkerFailed, `raise ... from`)."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, ConnectionLost):
+            return True
+        error = getattr(error, "error", None) or error.__cause__ or error.__context__
+        seen += 1
+    return False
+
+
+def link_guard() -> contextlib.AbstractContextManager[None]:
+    """`with link_guard(): ...`: a lost link ends the block quietly (the tick is skipped)."""
+    return contextlib.suppress(ConnectionLost)
+
+
+def skip_when_down(fn: Callable[..., T]) -> Callable[..., T | None]:
+    """Decorator for worker bodies: a lost link returns None instead of raising."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> T | None:
+        try:
+            return fn(*args, **kwargs)
+        except ConnectionLost:
+            return None
+
+    return wrapper
+
+
+def start_link(host: Host) -> None:
+    """Start the heartbeat of a remote host that has none (`tui-ft --host` opens one
+    without; the Connect screen starts its own)."""
+    start = getattr(host, "start_heartbeat", None)
+    if start is not None and getattr(host, "heartbeat", None) is None:
+        start()
+
+
+class LinkBanner(Static):
+    """The reconnecting line on top of an area; hidden while the link is up."""
+
+    DEFAULT_CSS = """
+    LinkBanner {
+        display: none;
+        height: 1;
+        width: 100%;
+        padding: 0 1;
+        background: $error;
+        color: $text;
+        text-style: bold;
+    }
+    LinkBanner.-down { display: block; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__("", id="link-banner")
+        self._disabled: list[Button] = []
+        self._down = False
+
+    def on_mount(self) -> None:
+        self.set_interval(SYNC_EVERY, self.sync)
+        self.sync()
+
+    def sync(self) -> None:
+        host: Host | None = getattr(self.app, "host", None)
+        if host is None:
+            return
+        link = host.link
+        down = not link.up
+        if down:
+            self.update(f"⚠ {host.describe()}: {link.describe()}")
+        if down == self._down:
+            return
+        self._down = down
+        self.set_class(down, "-down")
+        if down:
+            self._pause()
+        else:
+            self._resume()
+
+    def _pause(self) -> None:
+        """Disable the area's enabled buttons: they all start work on the box."""
+        self._disabled = [b for b in self.screen.query(Button) if not b.disabled]
+        for button in self._disabled:
+            button.disabled = True
+
+    def _resume(self) -> None:
+        for button in self._disabled:
+            if button.is_attached:
+                button.disabled = False
+        self._disabled = []
+        screen: Any = self.screen
+        restored = getattr(screen, "on_link_restored", None)
+        if restored is not None:
+            restored()
+        elif hasattr(screen, "action_reload"):
+            screen.action_reload()
+
+
+class LinkAwareApp(App[int]):
+    """Base of the tui-ft app: a lost link never takes the app down."""
+
+    link_errors = 0  # how many ticks a lost link skipped (tests and the log read it)
+
+    def on_mount(self) -> None:
+        start_link(getattr(self, "host", None))  # type: ignore[arg-type]
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual routes every unhandled error of a worker, timer or message handler
+        # here and exits; a lost link is the one we ride out: the tick is skipped,
+        # the banner says so, the heartbeat reconnects.
+        if is_link_error(error):
+            self.link_errors += 1
+            self.log.warning(f"link: skipped after {error!r}")
+            return
+        super()._handle_exception(error)

@@ -1,0 +1,112 @@
+"""The TUI over SSH through a proxy that cuts and freezes the link: every area rides it
+out (the app stays up and says "reconnecting…"), and works again when the link returns."""
+
+# ruff: noqa: F811 - the fixtures imported below are test parameters
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.widgets import Button, DataTable, Static
+
+from screens.app import TuiFtApp
+from screens.areas import AREAS
+from screens.link import LinkBanner
+from tests.ssh.proxy import LinkProxy, link_proxy, proxied_host  # noqa: F401
+from tui_ft.config import Config
+from tui_ft.workspace import Workspace
+
+SIZE = (120, 40)
+
+
+def box_app(host, root: Path | str, mode: str = "env") -> TuiFtApp:
+    return TuiFtApp(
+        config=Config(workspace=str(root)),
+        host=host,
+        workspace=Workspace(host, str(root)),
+        start_mode=mode,
+    )
+
+
+async def until(pilot, cond: Callable[[], object], timeout: float = 60.0, what: str = "") -> None:
+    """Wait for `cond()` while the app runs (generous: a loaded 2-core machine)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert pilot.app.is_running, f"the app exited while waiting for {what}"
+        if cond():
+            return
+        await pilot.pause(0.1)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def banner(app: TuiFtApp) -> LinkBanner:
+    return app.screen.query_one(LinkBanner)
+
+
+def banner_shown(app: TuiFtApp) -> bool:
+    b = banner(app)
+    return b.display and "reconnecting…" in str(b.render())
+
+
+def enabled_buttons(app: TuiFtApp) -> list[str]:
+    return [b.id or str(b.label) for b in app.screen.query(Button) if not b.disabled]
+
+
+async def ride_out(pilot, proxy: LinkProxy, how: str) -> None:
+    """Break the link `how` ("cut" or "freeze"), check the area pauses, restore it."""
+    app = pilot.app
+    before = enabled_buttons(app)
+    getattr(proxy, how)()
+    await until(pilot, lambda: banner_shown(app), 30, f"the banner after a {how}")
+    assert "attempt" in str(banner(app).render())
+    await until(pilot, lambda: not enabled_buttons(app), 10, "buttons disabled while down")
+    await pilot.press("tab", "tab")  # keys still work; nothing crashes
+    proxy.restore()
+    await until(pilot, lambda: app.host.link_state == "up", 60, "the link back")
+    await until(pilot, lambda: not banner(app).display, 10, "the banner gone")
+    await until(pilot, lambda: set(before) <= set(enabled_buttons(app)), 10, "buttons back")
+    assert app.is_running and app.return_code is None
+
+
+@pytest.mark.parametrize("how", ["cut", "freeze"])
+async def test_every_area_rides_out_the_link(proxied_host, link_proxy, box_demo_copy, how):
+    app = box_app(proxied_host, box_demo_copy)
+    async with app.run_test(size=SIZE) as pilot:
+        for area in AREAS:
+            await pilot.press(f"f{area.key}")
+            await until(pilot, lambda a=area: app.current_mode == a.mode, 30, area.mode)
+            await pilot.pause(0.5)  # the area's first workers start on the box
+            await ride_out(pilot, link_proxy, how)
+            assert app.current_mode == area.mode
+        # the areas work again: the Runs table and the Environment checks reload
+        await pilot.press("f4")
+        await until(pilot, lambda: app.current_mode == "runs", 30, "runs")
+        app.screen.query_one("#runs-message", Static).update("")
+        await pilot.press("escape", "r")
+        await until(
+            pilot,
+            lambda: "no runs yet" in str(app.screen.query_one("#runs-message", Static).render()),
+            60,
+            "the Runs area reading the box again",
+        )
+        await pilot.press("f1", "r")
+        await until(
+            pilot,
+            lambda: app.screen.query_one("#checks-table", DataTable).row_count > 0,
+            120,
+            "the environment checks after the link came back",
+        )
+    assert app.return_code in (None, 0)
+
+
+def test_banner_text_counts_attempts():
+    from tui_ft.host.base import LinkStatus
+
+    status = LinkStatus("reconnecting", 3, time.monotonic() + 4.2)
+    assert status.describe() in (
+        "reconnecting… (attempt 3, next in 4s)",
+        "reconnecting… (attempt 3, next in 5s)",
+    )
+    assert LinkStatus("reconnecting", 1).describe() == "reconnecting… (attempt 1, now)"
