@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING, Any
 
 from tui_ft.cli.common import host_from_args, load_config, workspace_from_args
 
+if TYPE_CHECKING:
+    from screens.app import TuiFtApp
 
-def run_tui(args: argparse.Namespace) -> int:
+
+def build_app(args: argparse.Namespace, **options: Any) -> TuiFtApp:
+    """The app on the host of `--host`, with that host's own workspace (the box's over SSH)."""
     config = load_config()
     host = host_from_args(args, config)
     workspace = workspace_from_args(args, host, config)
     from screens.app import TuiFtApp  # Textual is imported here, never by the engine
 
-    app = TuiFtApp(config=config, host=host, workspace=workspace)
-    app.run()
-    host.close()
+    return TuiFtApp(config=config, host=host, workspace=workspace, **options)
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    app = build_app(args)
+    try:
+        app.run()
+    finally:
+        app.host.close()
     return app.return_code or 0
