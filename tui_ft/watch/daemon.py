@@ -108,7 +108,8 @@ class Watcher:
         self.reported[info.run_id] = h.state
         if h.state == before or h.state not in NOTIFY_STATES:
             return
-        if self.first_look and before is None and h.state != "stalled":
+        ended_unseen = (info.ended_at or 0) < self.started_at
+        if self.first_look and before is None and h.state != "stalled" and ended_unseen:
             return  # it ended before anyone watched: old news
         self._send(self._event(h.state, info, h.reason))
 
