@@ -78,12 +78,23 @@ def _abs(host, path: str) -> str:
     return path if host.is_remote else os.path.abspath(path)
 
 
+def _existing(host, path: str) -> str:
+    """The path on the host, or one line saying it is not there (a typo is no lint report)."""
+    path = _abs(host, path)
+    if not host.exists(path):
+        where = f" on {host.describe()}" if host.is_remote else ""
+        raise CLIError(f"{path}: no such file or folder{where}")
+    return path
+
+
 def run_lint(args: argparse.Namespace) -> int:
     from tui_ft.datasets import lint_dataset
 
     host = _host(args)
+    # --json is what the TUI reads from a box: a missing file stays a report finding there.
+    path = _abs(host, args.file) if args.json else _existing(host, args.file)
     report = lint_dataset(
-        host, _abs(host, args.file), _entry(args.entry), model=args.model,
+        host, path, _entry(args.entry), model=args.model,
         cutoff_len=args.cutoff_len,
     )  # fmt: skip
     if args.json:
@@ -108,7 +119,7 @@ def run_register(args: argparse.Namespace) -> int:
     from tui_ft.datasets import DatasetInfoError, file_name_for, lint_dataset, load_info, register
 
     host = _host(args)
-    path, ddir = _abs(host, args.file), _abs(host, args.dataset_dir)
+    path, ddir = _existing(host, args.file), _abs(host, args.dataset_dir)
     entry = _entry(args.entry)
     report = lint_dataset(host, path, entry)
     entry = dict(entry or report.entry)

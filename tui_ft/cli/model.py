@@ -82,6 +82,14 @@ def run_verify(args: argparse.Namespace) -> int:
     host = host_from_args(args, config)
     ws = workspace_from_args(args, host, config)
     path = _resolve(ws, args.dir)
+    if not args.json:  # --json: the TUI reads a report even then
+        st = host.stat(path)
+        if st is None:
+            raise CLIError(
+                f"{path}: no such model folder (give a path or a name under {ws.models})"
+            )
+        if not st.is_dir:
+            raise CLIError(f"{path}: not a folder; give the model's folder (config.json, weights)")
 
     lock, last = threading.Lock(), [-1]
 
