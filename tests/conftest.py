@@ -1,7 +1,11 @@
-"""Shared fixtures: an isolated config and workspace per test, and one demo workspace.
+"""Shared fixtures: an isolated config and workspace per test, one demo workspace, and
+one demo adapter trained for real.
 
 The demo workspace (tiny model + datasets) is built once per session; tests that
-change files copy it first (`demo_copy`).
+change files copy it first (`demo_copy`). The trained adapter (`demo_adapter`) is
+also built once per session, for every test that needs a model that learnt.
+Tests marked `ssh`, `train` or `gguf` fail, never skip, where that component is
+missing (tests/components.py).
 """
 
 from __future__ import annotations
@@ -13,8 +17,33 @@ from pathlib import Path
 
 import pytest
 
+from tests import components
+from tests.demo_training import demo_args, heavy_lock, train
+
 REPO = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    components.mark_folders(items, Path(__file__).resolve().parent)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    components.require(item)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    """In CI (CI=true) a real-component test that skipped anyway is a failure."""
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("CI", "").lower() in ("", "0", "false") or not report.skipped:
+        return
+    if hasattr(report, "wasxfail") or not components.needs(item):
+        return
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    report.outcome = "failed"
+    report.longrepr = f"CI: a test of a real component skipped: {reason}"
 
 
 @pytest.fixture(autouse=True)
@@ -51,3 +80,27 @@ def demo_copy(demo_workspace: Path, tmp_path: Path) -> Path:
     target = tmp_path / "ws"
     shutil.copytree(demo_workspace, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def demo_adapter(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The demo model trained once per session with the settings that learn (it answers
+    "TinyFT" by "tui-ft"): {'model', 'adapter', 'datasets', 'log'}. Read-only for tests."""
+    root = tmp_path_factory.mktemp("trained")
+    args = demo_args(
+        demo_workspace,
+        root / "adapter",
+        per_device_train_batch_size=8,
+        max_steps=150,
+        logging_steps=5,
+        save_strategy="no",
+        overwrite_output_dir=True,
+    )
+    with heavy_lock():
+        adapter = train(args, root / "train.yaml")
+    return {
+        "model": demo_workspace / "models" / "tiny-llama-demo",
+        "adapter": adapter,
+        "datasets": demo_workspace / "datasets",
+        "log": adapter / "trainer_log.jsonl",
+    }

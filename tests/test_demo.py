@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
 
 import pytest
 
@@ -69,38 +68,10 @@ def test_chat_template_equals_llamafactory_default(demo_model):
 
 
 @pytest.mark.train
-def test_demo_trains_with_llamafactory_on_cpu(demo_workspace, tmp_path):
-    """A real `llamafactory-cli train` of the demo model: the loss goes down."""
-    cfg = {
-        "model_name_or_path": str(demo_workspace / "models" / "tiny-llama-demo"),
-        "stage": "sft",
-        "do_train": True,
-        "finetuning_type": "lora",
-        "lora_target": "all",
-        "lora_rank": 32,
-        "additional_target": "embed_tokens,lm_head",
-        "dataset": "identity_demo",
-        "dataset_dir": str(demo_workspace / "datasets"),
-        "template": "default",
-        "cutoff_len": 128,
-        "output_dir": str(tmp_path / "out"),
-        "logging_steps": 5,
-        "max_steps": 40,
-        "per_device_train_batch_size": 4,
-        "learning_rate": 1e-2,
-        "report_to": "none",
-        "save_strategy": "no",
-        "preprocessing_num_workers": 1,
-    }
-    (tmp_path / "train.yaml").write_text(json.dumps(cfg))  # JSON is valid YAML
-    proc = subprocess.run(
-        ["llamafactory-cli", "train", str(tmp_path / "train.yaml")],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    log = [json.loads(x) for x in (tmp_path / "out" / "trainer_log.jsonl").read_text().splitlines()]
+def test_demo_trains_with_llamafactory_on_cpu(demo_adapter):
+    """A real `llamafactory-cli train` of the demo model (the session's shared training,
+    tests/conftest.py): the loss goes down."""
+    log = [json.loads(x) for x in demo_adapter["log"].read_text().splitlines()]
     losses = [r["loss"] for r in log if "loss" in r]
     assert len(losses) >= 6 and losses[-1] < losses[0] - 2.0
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.export.conftest import train_lora
 from tui_ft.gguf.convert import convert
 from tui_ft.gguf.quantize import quantize
 from tui_ft.gguf.remote import info_on, verify_on
@@ -19,10 +18,10 @@ pytestmark = [pytest.mark.train, pytest.mark.gguf]
 
 
 @pytest.fixture(scope="module")
-def merged(demo_workspace: Path, tmp_path_factory) -> tuple[Path, Path]:
-    """(base model, merged export) after a real 20-step LoRA training, merged headless."""
+def merged(demo_workspace: Path, demo_adapter, tmp_path_factory) -> tuple[Path, Path]:
+    """(base model, merged export) of the session's real LoRA training, merged headless."""
     root = tmp_path_factory.mktemp("chain")
-    adapter = train_lora(demo_workspace, root / "run" / "output")
+    adapter = demo_adapter["adapter"]
     base = demo_workspace / "models" / "tiny-llama-demo"
     out = root / "merged"
     proc = subprocess.run(

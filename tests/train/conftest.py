@@ -1,4 +1,4 @@
-"""Fixtures of the training tests: a demo config that learns in a few CPU steps."""
+"""Fixtures of the training tests: the demo config that learns (tests/demo_training.py)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 
+from tests.demo_training import demo_args
 from tui_ft.train import TrainConfig
 
 DATA = Path(__file__).parent / "data"
@@ -25,25 +27,12 @@ RUN_ENV = {
 
 def demo_config(root: Path, max_steps: int = 30) -> TrainConfig:
     """The demo LoRA that really learns (loss ~6 -> ~3) in a few dozen CPU steps."""
+    args = demo_args(root, "", max_steps=max_steps, logging_steps=2, save_steps=10)
+    del args["output_dir"]  # start_run gives each run its own
+    typed = {f.name for f in fields(TrainConfig)}
     return TrainConfig(
-        model_name_or_path=str(root / "models" / "tiny-llama-demo"),
-        template="default",
-        stage="sft",
-        finetuning_type="lora",
-        lora_rank=32,
-        lora_target="all",
-        dataset="identity_demo",
-        dataset_dir=str(root / "datasets"),
-        cutoff_len=128,
-        per_device_train_batch_size=4,
-        gradient_accumulation_steps=1,
-        learning_rate=1e-2,
-        max_steps=max_steps,
-        logging_steps=2,
-        save_steps=10,
-        lr_scheduler_type="cosine",
-        preprocessing_num_workers=1,
-        extra={"additional_target": "embed_tokens,lm_head"},
+        **{k: v for k, v in args.items() if k in typed},
+        extra={k: v for k, v in args.items() if k not in typed},
     )
 
 
