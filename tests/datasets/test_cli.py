@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from tui_ft.cli import main
 from tui_ft.datasets import lint_dataset
 from tui_ft.host.local import LocalHost
@@ -45,10 +47,9 @@ def test_register_fill_and_list(demo_copy, capsys):
 
 def test_register_refuses_a_file_with_errors(write_json, tmp_path, capsys):
     bad = write_json([{"instruction": "q", "output": " "}], "bad.json")
-    try:
+    with pytest.raises(SystemExit) as exc:  # refused: never a silent 0
         main(["data", "register", bad, "--dataset-dir", str(tmp_path), "--name", "b"])
-    except SystemExit as exc:
-        assert exc.code == 1
+    assert exc.value.code == 1
     assert not (tmp_path / "dataset_info.json").exists()
     assert "empty-response" in capsys.readouterr().err
 
