@@ -29,12 +29,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--json", action="store_true", help="print the status as JSON")
     c.set_defaults(handler=run_check)
 
-    s = rsub.add_parser("setup", help="install or upgrade tui-ft[train] on the box with pip")
+    s = rsub.add_parser(
+        "setup", help="install tui-ft on the box next to its torch/LLaMA-Factory (never over them)"
+    )
     common(s)
     s.add_argument("--wheel", type=Path, help="copy this wheel over SFTP and install it")
     s.add_argument("--build", action="store_true", help="build a wheel of this tui-ft first")
     s.add_argument("--extras", default="train", help="extras to install (train)")
-    s.add_argument("--no-deps", action="store_true", help="pip --no-deps")
+    s.add_argument("--no-deps", action="store_true", help="install tui-ft alone, nothing else")
+    s.add_argument("--venv", metavar="DIR", help="install into this venv on the box (made if new)")
     s.add_argument("--dry-run", action="store_true", help="only show what would run")
     s.set_defaults(handler=run_setup)
 
@@ -93,12 +96,21 @@ def run_setup(args: argparse.Namespace) -> int:
         spec = f"~/.cache/tui-ft/wheels/{args.wheel.name}" if args.wheel else "tui-ft"
         if args.build:
             spec = "~/.cache/tui-ft/wheels/tui_ft-<built here>.whl"
-        print("$ " + " ".join(install_plan(args.python, spec, args.extras, args.no_deps)))
+        extras = "" if args.wheel or args.build else args.extras
+        print("$ " + " ".join(install_plan(args.python, spec, extras, no_deps=True)))
+        if not args.no_deps:
+            lacks = "<what the box lacks; its torch/LLaMA-Factory/transformers stay>"
+            print(f"$ {args.python} -m pip install -c ~/.cache/tui-ft/keep-constraints.txt {lacks}")
         return 0
     if args.wheel is not None and not args.wheel.is_file():
         raise CLIError(f"--wheel {args.wheel}: no such file")
     host = _host(args)
     try:
+        if args.venv:
+            from tui_ft.remote.setup import ensure_venv
+
+            log = lambda s: print(s, file=sys.stderr)  # noqa: E731
+            args.python = ensure_venv(host, args.venv, args.python, log)
         before = probe(host, args.python)
         if before.python_version is None:
             _print_status(before)
@@ -117,6 +129,10 @@ def run_setup(args: argparse.Namespace) -> int:
     finally:
         host.close()
     _print_status(status)
+    if status.installed:
+        print(f"installed: {', '.join(status.installed)}")
+    for line in status.left_alone:
+        print(f"left alone: {line}")
     return 0 if status.ready else 1
 
 

@@ -48,6 +48,8 @@ class RemoteStatus:
     torch: bool = False
     nvidia_smi: str | None = None
     problems: list[str] = field(default_factory=list)
+    left_alone: list[str] = field(default_factory=list)  # the box's stack, kept (setup)
+    installed: list[str] = field(default_factory=list)  # requirements setup added
 
     @property
     def ready(self) -> bool:
@@ -95,11 +97,17 @@ def probe(host: Host, python: str = "python3") -> RemoteStatus:
 
 
 def build_wheel(out_dir: Path, source: Path | None = None) -> Path:
-    """A wheel of this tui-ft (from its source checkout), for a box without the index."""
+    """A wheel of this very tui-ft (its source checkout), with `python -m build`."""
+    import importlib.util
+
     source = source or Path(__file__).resolve().parents[2]
     if not (source / "pyproject.toml").is_file():
         raise HostError(f"no tui-ft source checkout at {source}: pass --wheel FILE")
-    cmd = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out_dir), str(source)]
+    if importlib.util.find_spec("build") is not None:
+        cmd = [sys.executable, "-m", "build", "--wheel", "--outdir", str(out_dir), str(source)]
+    else:  # `build` is in the dev extra; pip builds the same wheel through hatchling
+        cmd = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out_dir),
+               str(source)]  # fmt: skip
     res = subprocess.run(cmd, capture_output=True, text=True)
     if res.returncode != 0:
         raise HostError(f"building the wheel failed: {res.stderr.strip()[-400:]}")
@@ -119,6 +127,19 @@ def install_plan(
     return argv
 
 
+def ensure_venv(host: Host, venv: str, python: str, log: Callable[[str], None]) -> str:
+    """The venv's interpreter, creating the venv with `python -m venv` when missing."""
+    py = posixpath.join(venv, "bin", "python")
+    if not host.exists(py):
+        log(f"creating a venv at {host.describe()}:{venv}")
+        res = host.run([python, "-m", "venv", venv], timeout=300)
+        if not res.ok:
+            raise HostError(
+                f"`{python} -m venv {venv}` failed: {(res.stderr or res.stdout)[-300:]}"
+            )
+    return py
+
+
 def install(
     host: Host,
     *,
@@ -129,22 +150,47 @@ def install(
     no_deps: bool = False,
     log: Callable[[str], None] = print,
 ) -> RemoteStatus:
-    """Install (or upgrade) tui-ft on the box, streaming pip's output to `log`."""
-    spec = "tui-ft"
+    """Install (or upgrade) tui-ft on the box without replacing what the box has.
+
+    tui-ft itself goes in with `--no-deps`; then only the requirements the box lacks,
+    under constraints that pin its torch / LLaMA-Factory / transformers stack (keep.py).
+    """
+    from tui_ft.remote.keep import plan, probe_box, requirements
+
     with tempfile.TemporaryDirectory() as tmp:
         if build and wheel is None:
             log("building a wheel of this tui-ft ...")
             wheel = build_wheel(Path(tmp))
+        reqs = requirements([e for e in extras.split(",") if e], wheel)
+        spec = "tui-ft"
         if wheel is not None:
             remote = posixpath.join(host.home(), ".cache", "tui-ft", "wheels", wheel.name)
             log(f"copying {wheel.name} to {host.describe()}:{remote}")
             host.write_bytes(remote, wheel.read_bytes())
             spec = remote
-    argv = install_plan(python, spec, extras, no_deps)
+    # --no-deps: the extras are read for the missing pieces below, never resolved by pip.
+    argv = install_plan(python, spec, "" if wheel else extras, no_deps=True)
+    if wheel is not None:  # a rebuilt wheel of the same version still replaces the old one
+        argv.insert(argv.index("--upgrade") + 1, "--force-reinstall")
     log("$ " + " ".join(argv))
     for line in _stream(host, argv):
         log(line)
-    return probe(host, python)
+    keep = plan(probe_box(host, python, reqs))
+    for line in keep.kept:
+        log(f"left alone: {line}")
+    if keep.missing and not no_deps:
+        constraints = posixpath.join(host.home(), ".cache", "tui-ft", "keep-constraints.txt")
+        host.write_text(constraints, keep.constraints())
+        argv = [python, "-m", "pip", "install", "-c", constraints, *keep.missing]
+        log("$ " + " ".join(argv))
+        for line in _stream(host, argv):
+            log(line)
+    elif keep.missing:
+        log(f"not installed (--no-deps): {', '.join(keep.missing)}")
+    status = probe(host, python)
+    status.left_alone = keep.kept
+    status.installed = [] if no_deps else keep.missing
+    return status
 
 
 def _stream(host: Host, argv: list[str]) -> Iterator[str]:
