@@ -213,20 +213,56 @@ def test_bad_files_give_one_line(case, cli_env, tmp_path):
         pytest.xfail("; ".join(pending))
 
 
-def test_unknown_host_gives_one_line(cli_env, tmp_path):
-    (Path(cli_env["HOME"]) / ".ssh" / "config").write_text("Host box\n  HostName 127.0.0.1\n")
+# (alias, what the one line says, exit code): a name nothing resolves, a port nobody
+# listens on, a real sshd whose host key is not in known_hosts.
+HOSTS = {
+    "no-such-alias": ("unknown host", 2),
+    "refused": ("connection refused", 1),
+    "stranger": ("can't be established", 2),
+}
+
+
+@pytest.fixture
+def strange_sshd(tmp_path):
+    """A real sshd on loopback that this user has never trusted."""
+    from tests.ssh.sshd import SSHD, keygen, start_sshd
+
+    if not os.path.exists(SSHD):
+        pytest.skip(f"{SSHD} missing (bash scripts/ensure-sshd.sh installs openssh-server)")
+    key = keygen(tmp_path / "client_key")
+    server = start_sshd(tmp_path / "sshd", Path(f"{key}.pub"))
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("alias", sorted(HOSTS))
+def test_unreachable_host_gives_one_line(alias, cli_env, tmp_path, request):
+    from tests.ssh.sshd import free_port
+
+    port = request.getfixturevalue("strange_sshd").port if alias == "stranger" else free_port()
+    (Path(cli_env["HOME"]) / ".ssh" / "config").write_text(
+        f"Host refused stranger\n  HostName 127.0.0.1\n  Port {port}\n"
+    )
     cfg = tmp_path / "train.yaml"
     cfg.write_text("model_name_or_path: m\nstage: sft\ndo_train: true\ndataset: d\n")
-    argvs = [["--host", "no-such-alias"]]  # no command: the TUI's connection
+    argvs = [["--host", alias]]  # no command: the TUI's connection
     for words in leaf_commands(build_parser()):
         if " ".join(words) in LOCAL_ONLY or words[0].startswith("gguf-"):
             continue
-        argv, _ = argv_for(words, str(cfg), "no-such-alias,box")
-        argvs.append(["--host", "no-such-alias", *HOST_ARGS.get(" ".join(words), argv)])
+        argv, _ = argv_for(words, str(cfg), f"{alias},{alias}")
+        argvs.append(["--host", alias, *HOST_ARGS.get(" ".join(words), argv)])
     outcomes = run_all(argvs, cli_env)
-    problems = [p for o in outcomes for p in o.problems(must_name="no-such-alias")]
+    problems = []
+    for o in outcomes:
+        # `remote trust` is the command that handles an unknown key (here: not accepted).
+        names = None if o.argv[2:4] == ["remote", "trust"] and alias == "stranger" else alias
+        if names and "127.0.0.1" in o.stderr:  # `remote` words its own: the address
+            names = "127.0.0.1"
+        problems += o.problems(must_name=names)
     assert not problems, "\n".join(problems)
-    assert "~/.ssh/config" in outcomes[0].stderr and outcomes[0].code == 2
+    what, code = HOSTS[alias]
+    assert outcomes[0].stderr.startswith(f"tui-ft: {alias}: ")
+    assert what in outcomes[0].stderr and outcomes[0].code == code, outcomes[0].stderr
 
 
 def test_missing_extra_names_the_extra(cli_env, tmp_path):

@@ -97,7 +97,10 @@ def test_two_node_training_over_ssh(two_boxes, demo_copy, tmp_path):
     nodes = _nodes(two_boxes, tmp_path)
     cfg = _config(demo_copy)
     port = 29611
-    runs = multinode.start(nodes, cfg, run_id="mn-demo", master_addr="127.0.0.1", master_port=port)
+    # Node 1 is the configured master: it becomes rank 0, the one that writes the trainer log.
+    runs = multinode.start(
+        nodes, cfg, run_id="mn-demo", master_addr="127.0.0.1", master_port=port, master=1
+    )
     deadline = time.time() + 400
     infos = []
     while time.time() < deadline:
@@ -108,10 +111,11 @@ def test_two_node_training_over_ssh(two_boxes, demo_copy, tmp_path):
     assert [i.state for i in infos] == ["finished", "finished"], [
         Path(p.launch_log).read_text()[-2000:] for p in runs
     ]
-    log = [json.loads(x) for x in Path(runs[0].trainer_log).read_text().splitlines()]
+    log = [json.loads(x) for x in Path(runs[1].trainer_log).read_text().splitlines()]
     # 21 records, 2 per device: one node alone takes 11 steps an epoch; two nodes share it.
     assert log[-1]["total_steps"] == 6 and log[-1]["current_steps"] == 6
-    assert Path(runs[1].root).is_dir() and runs[1].root.startswith(str(tmp_path / "ws1"))
+    assert not Path(runs[0].trainer_log).exists()  # node 0 ran as rank 1
+    assert Path(runs[0].root).is_dir() and runs[0].root.startswith(str(tmp_path / "ws0"))
 
 
 def test_preflight_names_the_node_and_the_differing_file(two_boxes, demo_copy, tmp_path):
@@ -130,3 +134,72 @@ def test_preflight_names_the_node_and_the_differing_file(two_boxes, demo_copy, t
         multinode.compare_files(nodes, [cfg0, cfg1])
     msg = str(err.value)
     assert "node 1" in msg and "identity_demo.json" in msg and "differs" in msg
+
+
+def test_preflight_compares_large_files_by_content(two_boxes, demo_copy, tmp_path):
+    """Over 16 MiB too: same size, one byte apart, is a different file."""
+    from tui_ft import multinode
+
+    nodes = _nodes(two_boxes, tmp_path)
+    other = tmp_path / "other"
+    shutil.copytree(demo_copy, other)
+    big = bytearray(17 << 20)
+    (demo_copy / "models" / "tiny-llama-demo" / "big.bin").write_bytes(big)
+    big[-1] = 1
+    (other / "models" / "tiny-llama-demo" / "big.bin").write_bytes(big)
+    cfg0, cfg1 = _config(demo_copy), _config(other)
+    multinode.compare_files(nodes, [cfg0, cfg0])  # the same files on both: passes
+
+    with pytest.raises(multinode.MultiNodeError) as err:
+        multinode.compare_files(nodes, [cfg0, cfg1])
+    assert str(err.value).startswith("node 1 (")
+    assert "tiny-llama-demo/big.bin differs from the master node 0" in str(err.value)
+
+
+def test_the_configured_master_listens(two_boxes, demo_copy, tmp_path):
+    """The port listener runs on the master node (here node 1), not on the first node."""
+    from tui_ft import multinode
+
+    nodes = _nodes(two_boxes, tmp_path)
+    calls = tmp_path / "py1-calls"
+    wrapper = tmp_path / "py1"  # node 1's Python, noting what it is asked to run
+    wrapper.write_text(f'#!/bin/sh\nprintf "%s\\n" "$2" >> {calls}\nexec {sys.executable} "$@"\n')
+    wrapper.chmod(0o755)
+    nodes[1].python = str(wrapper)
+    multinode.check_reachable(nodes, "127.0.0.1", 29613, master=1)
+    assert "s.listen(16)" in calls.read_text()
+
+    calls.unlink()
+    multinode.check_reachable(nodes, "127.0.0.1", 29613, master=0)
+    assert "s.listen(16)" not in calls.read_text()  # node 1 only probed this time
+
+
+def test_preflight_names_a_master_port_in_use(two_boxes, tmp_path):
+    import socket
+
+    from tui_ft import multinode
+
+    nodes = _nodes(two_boxes, tmp_path)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        with pytest.raises(multinode.MultiNodeError) as err:
+            multinode.check_reachable(nodes, "127.0.0.1", port, master=1)
+    msg = str(err.value)
+    assert msg.startswith("node 0 (") and f"cannot listen on port {port}" in msg
+    assert "in use" in msg
+
+
+def test_multinode_with_a_yaml_list_is_one_line(tmp_path):
+    import subprocess
+
+    cfg = tmp_path / "train.yaml"
+    cfg.write_text("- model_name_or_path: m\n- stage: sft\n")
+    res = subprocess.run(
+        [sys.executable, "-m", "tui_ft", "multinode", str(cfg), "--nodes", "a,b",
+         "--master-addr", "10.0.0.1", "--run", "r"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert res.returncode == 2
+    assert res.stderr == f"tui-ft: {cfg}: expected a mapping of arguments, got list\n"
