@@ -116,3 +116,93 @@ class HubServer:
                     self._file(head=False)
 
         return Handler
+
+
+class ModelScopeServer:
+    """A loopback server answering the modelscope library's file API (MODELSCOPE_ENDPOINT).
+
+    `GET /api/v1/models/{repo}/repo/files` lists the files with the Sha256 ModelScope
+    publishes; `GET /api/v1/models/{repo}/repo?Revision=..&FilePath=..` serves one,
+    honouring byte ranges. `drop_once` cuts a file's first transfer halfway; `served`
+    replaces what is sent for a file (the listing keeps announcing the real hash).
+    """
+
+    def __init__(self, repo: str, files: dict[str, bytes]):
+        self.repo, self.files = repo, files
+        self.served: dict[str, bytes] = {}
+        self.drop_once: set[str] = set()
+        self.ranges: list[tuple[str, str]] = []
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    url = HubServer.url
+
+    def __enter__(self) -> ModelScopeServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def listing(self) -> list[dict]:
+        out = [{"Name": "sub", "Path": "sub", "Type": "tree", "Size": 0, "Sha256": ""}]
+        for path, data in sorted(self.files.items()):
+            out.append({
+                "Name": path.rsplit("/", 1)[-1], "Path": path, "Type": "blob",
+                "Size": len(data), "Sha256": hashlib.sha256(data).hexdigest(),
+                "Revision": COMMIT, "IsLFS": path.endswith(".safetensors"),
+            })  # fmt: skip
+        return out
+
+    def _handler(self):
+        hub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+
+            def _json(self, data) -> None:
+                body = json.dumps({"Code": 200, "Data": data, "Message": "success",
+                                   "Success": True, "RequestId": "loopback"}).encode()  # fmt: skip
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self) -> None:
+                from urllib.parse import parse_qs
+
+                url = urlparse(self.path)
+                base = f"/api/v1/models/{hub.repo}"
+                if url.path == f"{base}/repo/files":
+                    self._json({"Files": hub.listing()})
+                elif url.path == f"{base}/repo":
+                    self._file(parse_qs(url.query).get("FilePath", [""])[0])
+                else:
+                    self.send_error(404)
+
+            def _file(self, name: str) -> None:
+                if name not in hub.files:
+                    self.send_error(404)
+                    return
+                data = hub.served.get(name, hub.files[name])
+                rng = self.headers.get("Range") or ""
+                hub.ranges.append((name, rng))
+                start = int(rng[6:].split("-")[0]) if rng.startswith("bytes=") else 0
+                self.send_response(206 if start else 200)
+                self.send_header("Content-Length", str(len(data) - start))
+                if start:
+                    self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
+                self.end_headers()
+                body = data[start:]
+                if name in hub.drop_once:
+                    hub.drop_once.discard(name)
+                    self.wfile.write(body[: len(body) // 2])
+                    self.wfile.flush()
+                    self.close_connection = True
+                    return
+                self.wfile.write(body)
+
+        return Handler

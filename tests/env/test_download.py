@@ -93,3 +93,52 @@ def test_unreachable_hub_is_a_one_line_error(tmp_path):
     assert proc.returncode == 1
     last = proc.stderr.strip().splitlines()[-1]
     assert last.startswith("tui-ft: ") and REPO in last and url in last
+
+
+# -- ModelScope (the default hub) ------------------------------------------------------
+
+
+def ms_download(tmp_path: Path, hub) -> tuple[subprocess.CompletedProcess, Path]:
+    env = dict(os.environ, MODELSCOPE_ENDPOINT=hub.url, MODELSCOPE_CACHE=str(tmp_path / "ms"),
+               NO_PROXY="127.0.0.1", no_proxy="127.0.0.1")  # fmt: skip
+    env.pop("MODELSCOPE_DOMAIN", None)
+    ws = tmp_path / "ws"
+    argv = [sys.executable, "-m", "tui_ft", "--workspace", str(ws), "model", "download", REPO,
+            "--hub", "modelscope", "--json"]  # fmt: skip
+    proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
+    return proc, ws / "models" / REPO
+
+
+def test_modelscope_download_resumes_and_checks_the_published_sha256(tmp_path):
+    from tests.env.hubserver import ModelScopeServer
+
+    shard = "model-00002-of-00003.safetensors"
+    files = hub_files(tmp_path, big_shard=shard)
+    with ModelScopeServer(REPO, files) as hub:
+        hub.drop_once.add(shard)
+        proc, dest = ms_download(tmp_path, hub)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    report = json.loads(proc.stdout)
+    assert report["status"] == "ok" and report["sha256_checked"]
+    for name, data in files.items():
+        assert (dest / name).read_bytes() == data
+    shard_gets = [r for n, r in hub.ranges if n == shard]
+    assert len(shard_gets) == 2 and int(shard_gets[1][6:].split("-")[0]) > 0  # resumed
+    hashed = {f["path"] for f in report["files"] if f["sha256"]}
+    assert set(files) <= hashed  # every published hash was checked, not only the shards
+
+
+def test_modelscope_shard_that_differs_from_its_published_hash_fails(tmp_path):
+    from tests.env.hubserver import ModelScopeServer
+
+    files = hub_files(tmp_path)
+    shard = "model-00003-of-00003.safetensors"
+    with ModelScopeServer(REPO, files) as hub:
+        corrupt = bytearray(files[shard])
+        corrupt[-1] ^= 0xFF
+        hub.served[shard] = bytes(corrupt)
+        proc, dest = ms_download(tmp_path, hub)
+    assert proc.returncode == 1
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("tui-ft: ") and shard in last and "hash" in last.lower()
+    assert not (dest / shard).exists()  # a file that failed its hash is not left in place
