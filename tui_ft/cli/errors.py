@@ -45,16 +45,25 @@ def command_name(args: argparse.Namespace) -> str:
 
 
 def host_name(args: argparse.Namespace) -> str:
-    return getattr(args, "host", None) or "the box"
+    """The host as the user named it: --host, else the config's default_host."""
+    spec = getattr(args, "host", None)
+    if not spec:
+        from tui_ft.config import Config, ConfigError
+
+        try:
+            spec = Config.load().default_host
+        except (ConfigError, OSError):
+            spec = None
+    return spec or "local"
 
 
 def _network_reason(exc: BaseException) -> tuple[str, str, int] | None:
     """(what happened, the fix, exit code) for a socket-level cause, else None."""
     if isinstance(exc, socket.gaierror):
         return (
-            "unknown host: not an alias in ~/.ssh/config and its name does not resolve",
-            "check the spelling, add a `Host` entry to ~/.ssh/config or paste the `ssh -p ...` "
-            "line the provider gave you",
+            "unknown host: its name does not resolve",
+            "check the spelling and the aliases (Host, HostName) in ~/.ssh/config, or paste "
+            "the `ssh -p ...` line the provider gave you",
             2,
         )
     if isinstance(exc, ConnectionRefusedError):
@@ -77,9 +86,6 @@ def _cause_chain(exc: BaseException):
 
 def explain(exc: BaseException, args: argparse.Namespace) -> tuple[str, int] | None:
     """The one-line message and exit code for a known user error; None for a bug."""
-    from tui_ft.host.base import HostError
-
-    host = host_name(args)
     if isinstance(exc, ModuleNotFoundError) and exc.name:
         top = exc.name.split(".")[0]
         extra = EXTRA_OF_MODULE.get(top)
@@ -92,18 +98,37 @@ def explain(exc: BaseException, args: argparse.Namespace) -> tuple[str, int] | N
         )
     if isinstance(exc, OSError) and _names_a_given_path(exc, args):
         return f"{exc.filename}: {exc.strerror or exc}", 2
-    if isinstance(exc, (HostError, *NETWORK_ERRORS)) or _is_ssh_exception(exc):
-        from tui_ft.host.ssh import ConnectionLost
+    return explain_host(exc, host_name(args))
 
-        for link in _cause_chain(exc):
-            reason = _network_reason(link)
-            if reason is not None:
-                what, fix, code = reason
-                return f"{host}: {what}; {fix}", code
-        if isinstance(exc, ConnectionLost):
-            return f"{host}: {_host_error_text(exc)}; check the network and run it again", 1
-        return f"{host}: {_host_error_text(exc)}", _host_error_code(exc)
-    return None
+
+def explain_host(exc: BaseException, host: str) -> tuple[str, int] | None:
+    """`HOST: what happened; fix` for a failure to reach or use `host`; None otherwise."""
+    from tui_ft.host.base import HostError
+
+    if not (isinstance(exc, (HostError, *NETWORK_ERRORS)) or _is_ssh_exception(exc)):
+        return None
+    from tui_ft.host.ssh import ConnectionLost
+
+    for link in _cause_chain(exc):
+        reason = _network_reason(link)
+        if reason is not None:
+            what, fix, code = reason
+            return f"{host}: {what}{_address(host)}; {fix}", code
+    if isinstance(exc, ConnectionLost):
+        return f"{host}: {_host_error_text(exc)}; check the network and run it again", 1
+    return f"{host}: {_host_error_text(exc)}", _host_error_code(exc)
+
+
+def _address(spec: str) -> str:
+    """` (user@host:port)` when an alias stands for another address: what was tried."""
+    from tui_ft.host.base import HostError
+    from tui_ft.host.sshconfig import resolve
+
+    try:
+        where = resolve(spec).describe()
+    except (HostError, OSError, ValueError):
+        return ""
+    return f" ({where})" if where.split("@")[-1].split(":")[0] not in spec else ""
 
 
 def one_line(exc: BaseException, source: str) -> str:

@@ -50,12 +50,21 @@ def _specs(args: argparse.Namespace) -> list[str]:
 
 
 def _nodes(args: argparse.Namespace, specs: list[str], config):
+    from tui_ft.cli.errors import explain_host
     from tui_ft.host import open_host
     from tui_ft.multinode import Node
 
     nodes = []
     for spec in specs:
-        host = open_host(spec, python=config.box_python)
+        try:
+            host = open_host(spec, python=config.box_python)
+        except Exception as exc:  # name the node that failed, not --host
+            known = explain_host(exc, spec)
+            if known is None:
+                raise
+            for node in nodes:
+                node.host.close()
+            raise CLIError(*known) from exc
         nodes.append(Node(host, workspace_from_args(args, host, config).root, python=args.python))
     return nodes
 
