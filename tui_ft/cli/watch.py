@@ -13,8 +13,6 @@ import time
 
 from tui_ft.cli.common import CLIError, host_from_args, load_config, workspace_from_args
 
-MARK = "tui_ft watch"  # in the daemon's command line: a recycled pid is not taken for it
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("watch", help="watchdog daemon: notify when runs finish, fail or stall")
@@ -27,79 +25,54 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_watch)
 
 
-def _settings_path(files) -> str:
-    return files.folder + "/settings.json"
-
-
-def _daemon_pid(host, files) -> int | None:
-    from tui_ft.train.rundir import read_int
-
-    pid = read_int(host, files.pid)
-    return pid if pid is not None and host.is_alive(pid, expect="watch") else None
-
-
 def cmd_watch(args: argparse.Namespace) -> int:
+    from tui_ft.watch import control
     from tui_ft.watch.files import WatchFiles
 
     config = load_config()
+    if args.foreground:  # the daemon itself: always this machine, never a default_host
+        from tui_ft.host.local import LocalHost
+        from tui_ft.workspace import Workspace
+
+        ws = Workspace(LocalHost(), getattr(args, "workspace", None) or config.workspace)
+        return _foreground(ws, WatchFiles(ws.root), config)
     host = host_from_args(args, config)
     ws = workspace_from_args(args, host, config)
     files = WatchFiles(ws.root)
-    if args.foreground:
-        return _foreground(ws, files)
     if args.status:
         return _status(host, files, args.json)
-    pid = _daemon_pid(host, files)
     if args.stop:
-        if pid is None:
-            print("no watch daemon runs")
-            return 0
-        host.signal(pid, 15)
-        deadline = time.time() + 30
-        while host.is_alive(pid, expect="watch") and time.time() < deadline:
-            time.sleep(0.2)
-        print(f"stopped the watch daemon (pid {pid})")
+        pid = control.stop_daemon(host, ws.root)
+        print("no watch daemon runs" if pid is None else f"stopped the watch daemon (pid {pid})")
         return 0
     if args.cancel_poweroff:
-        host.write_text(files.cancel_poweroff, str(time.time()))
+        if not control.cancel_poweroff(host, ws.root):
+            print("no power-off is scheduled")
+            return 1
         print("power-off cancelled: the daemon takes it back at its next look")
         return 0
-    if pid is not None:
-        print(f"already watching {ws.runs} (pid {pid}); `tui-ft watch --status` shows what")
-        return 0
-    from tui_ft.notify import parse_notify
-    from tui_ft.watch.settings import parse_watch
-
     try:
-        parse_notify(config.notify)
-        parse_watch(config.watch)
+        pid, started = control.start_daemon(host, ws.root, config)
     except ValueError as exc:
         raise CLIError(str(exc)) from exc
-    host.makedirs(files.folder)
-    carried = {"notify": config.notify or {}, "watch": config.watch or {},
-               "hourly_price": config.hourly_price, "currency": config.currency}  # fmt: skip
-    host.write_text(_settings_path(files), json.dumps(carried))
-    argv = [host.python, "-m", "tui_ft", "--workspace", ws.root, "watch", "--foreground"]
-    pid = host.spawn_detached(argv, cwd=files.folder, log_path=files.log, pid_path=files.pid)
-    print(f"watching {ws.runs} (pid {pid}); log: {files.log}")
+    if not started:
+        print(f"already watching {ws.runs} (pid {pid}); `tui-ft watch --status` shows what")
+    else:
+        print(f"watching {ws.runs} (pid {pid}); log: {files.log}")
     return 0
 
 
-def _foreground(ws, files) -> int:
+def _foreground(ws, files, config) -> int:
     """The daemon itself (what the detached process runs)."""
     import os
 
     from tui_ft.notify import parse_notify
     from tui_ft.train.sampler import read_local
+    from tui_ft.watch.control import carried_settings, read_carried
     from tui_ft.watch.daemon import Watcher, run_forever
     from tui_ft.watch.settings import parse_watch
 
-    try:
-        carried = json.loads(ws.host.read_text(_settings_path(files)))
-    except (FileNotFoundError, ValueError):
-        config = load_config()
-        carried = {"notify": config.notify, "watch": config.watch,
-                   "hourly_price": config.hourly_price, "currency": config.currency}  # fmt: skip
+    carried = read_carried(ws.host, files) or carried_settings(config)
     ws.host.makedirs(files.folder)
     ws.host.write_text(files.pid, f"{os.getpid()}\n")
     watcher = Watcher(
@@ -115,11 +88,10 @@ def _foreground(ws, files) -> int:
 
 
 def _status(host, files, as_json: bool) -> int:
-    pid = _daemon_pid(host, files)
-    try:
-        state = json.loads(host.read_text(files.state))
-    except (FileNotFoundError, ValueError):
-        state = None
+    from tui_ft.watch.control import daemon_pid, read_state
+
+    pid = daemon_pid(host, files)
+    state = read_state(host, files)
     if as_json:
         print(json.dumps({"alive": pid is not None, "pid": pid, "state": state}, indent=1))
         return 0 if pid else 1

@@ -28,5 +28,10 @@ class WatchFiles:
         return posixpath.join(self.folder, "state.json")
 
     @property
+    def settings(self) -> str:
+        """The starting side's notify/watch settings, carried to the box."""
+        return posixpath.join(self.folder, "settings.json")
+
+    @property
     def cancel_poweroff(self) -> str:
         return posixpath.join(self.folder, "cancel-poweroff")
