@@ -283,3 +283,21 @@ def test_a_bug_still_shows_its_traceback(cli_env):
     """Only known user errors are shortened: an unknown ModuleNotFoundError is not one."""
     out = run_all([["psutil", "check", "--json"]], cli_env, prefix=["-c", BLOCKER])[0]
     assert out.code == 1 and "Traceback" in out.stderr and "psutil" in out.stderr
+
+
+def test_ssh_failures_during_a_command_are_one_line():
+    """What a dropped link raises mid-command: paramiko's own error, ConnectionLost."""
+    import paramiko
+
+    from tui_ft.cli.errors import explain
+    from tui_ft.host.ssh import ConnectionLost
+
+    args = argparse.Namespace(host="box", command="runs")
+    message, code = explain(paramiko.SSHException("No existing\nsession"), args)
+    assert (message, code) == (
+        "box: SSH error: No existing session; check the box and run the command again",
+        1,
+    )
+    message, code = explain(ConnectionLost("connection to root@10.0.0.2:22 lost"), args)
+    assert code == 1 and message.startswith("box: connection to root@10.0.0.2:22 lost; ")
+    assert explain(ValueError("a bug"), args) is None

@@ -2,7 +2,8 @@
 
 Handlers raise `CLIError` for what they check themselves; this catches what reaches
 `main()` from deeper down and is still the user's to fix: a host that cannot be
-reached or trusted, a dropped connection, an optional extra that is not installed.
+reached or trusted, a dropped connection, an optional extra that is not installed, a
+path the user gave that cannot be read or written.
 Anything else is a bug in tui-ft and keeps its traceback.
 """
 
@@ -36,12 +37,14 @@ EXTRA_OF_MODULE = {
 NETWORK_ERRORS = (socket.gaierror, ConnectionError, TimeoutError)
 
 
+# The argparse dests that hold the words of a (nested) command, outermost first.
+COMMAND_KEYS = ("command", "model_command", "data_command", "action", "what", "remote_command")
+
+
 def command_name(args: argparse.Namespace) -> str:
     """`model verify`, `gguf-info`, ...: the words the user typed to pick the command."""
-    words = [getattr(args, "command", None)]
-    for key in ("model_command", "data_command", "action", "what", "remote_command"):
-        words.append(getattr(args, key, None))
-    return " ".join(w for w in words if w) or "tui-ft"
+    words = [getattr(args, key, None) for key in COMMAND_KEYS]
+    return " ".join(w for w in words if isinstance(w, str)) or "tui-ft"
 
 
 def host_name(args: argparse.Namespace) -> str:
@@ -152,7 +155,9 @@ def _names_a_given_path(exc: OSError, args: argparse.Namespace) -> bool:
     if not isinstance(exc.filename, str) or not exc.filename:
         return False
     failed = os.path.abspath(exc.filename)
-    for value in vars(args).values():
+    for key, value in vars(args).items():
+        if key in COMMAND_KEYS:  # `runs` is a command here, not a folder
+            continue
         for given in value if isinstance(value, list) else [value]:
             if isinstance(given, str | os.PathLike) and str(given):
                 root = os.path.abspath(os.path.expanduser(os.fspath(given)))
