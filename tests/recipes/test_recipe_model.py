@@ -20,6 +20,7 @@ steps:
     run: r1
     config:
       model_name_or_path: ${model}
+      dataset: identity
       learning_rate: 0.01
   - type: gguf
     model: ${ws}/exports/r1
@@ -85,7 +86,10 @@ def test_nested_default():
 
 
 def test_literal_secrets_are_refused_references_allowed():
-    text = "name: x\nsteps:\n  - type: train\n    config:\n      hub_token: hf_abc\n"
+    text = (
+        "name: x\nsteps:\n  - type: train\n    config:\n      model_name_or_path: /m\n"
+        "      dataset: d\n      hub_token: hf_abc\n"
+    )
     with pytest.raises(RecipeError, match="literal secret"):
         parse_recipe(text, env={})
     ok = text.replace("hf_abc", "${HF_TOKEN}")
@@ -111,3 +115,18 @@ def test_shipped_recipes_are_valid():
         names.add(recipe.name)
         assert recipe.steps
     assert "demo" in names
+
+
+def test_train_config_is_checked_before_anything_runs():
+    text = (
+        "name: x\nsteps:\n  - type: demo\n  - id: tune\n    type: train\n    config:\n"
+        "      stage: sft\n      dataset: identity\n      learning_rate: fast\n"
+    )
+    with pytest.raises(RecipeError) as err:
+        parse_recipe(text, source="r.yaml", env={})
+    msg = str(err.value)
+    assert msg.startswith("r.yaml:6: step 'tune' field 'config.model_name_or_path': is required")
+    assert "config.learning_rate (line 9): must be a number, got 'fast'" in msg
+    # LLaMA-Factory reads 1e-4 as a number: so does the recipe
+    ok = text.replace("fast", "1e-4").replace("stage: sft", "model_name_or_path: /m")
+    assert parse_recipe(ok, env={}).steps[1].args["config"]["learning_rate"] == 1e-4

@@ -29,14 +29,16 @@ def _recipe(ws, model_dir):
 
 def test_failed_step_is_named_and_replay_resumes_there(demo_copy):
     events: list[dict] = []
-    recipe = _recipe(demo_copy, "missing-model")
+    # a folder that exists (so the checks before the replay pass) but holds no model
+    (demo_copy / "models" / "broken-model").mkdir()
+    recipe = _recipe(demo_copy, "broken-model")
     replayer = Replayer(recipe, LocalHost(), str(demo_copy), on_event=events.append)
     try:
         replayer.run()
     except ReplayFailed as exc:
         assert exc.step.id == "check" and "replay failed at step 'check'" in str(exc)
     else:
-        raise AssertionError("a missing model must fail the check step")
+        raise AssertionError("a broken model must fail the check step")
     info = json.loads((demo_copy / "datasets" / "dataset_info.json").read_text())
     assert info["identity_x"]["file_name"].endswith(".json")
     filled = (demo_copy / "datasets" / info["identity_x"]["file_name"]).read_text()
@@ -75,6 +77,17 @@ def test_cli_dry_run_prints_json_lines_and_failure_exit_code(tmp_path):
 
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: bad\nsteps:\n  - type: check\n    model: /nonexistent/model\n")
+    out = subprocess.run(
+        [sys.executable, "-m", "tui_ft", "--workspace", str(ws), "replay", str(bad)],
+        capture_output=True,
+        text=True,
+    )
+    # caught before anything runs: a usage error naming file, line, step and field
+    assert out.returncode == 2 and out.stdout == ""
+    assert f"{bad}:4: step 'check' field 'model': /nonexistent/model does not exist" in out.stderr
+
+    (tmp_path / "empty-model").mkdir()  # exists, so only running the step finds it broken
+    bad.write_text(f"name: bad\nsteps:\n  - type: check\n    model: {tmp_path}/empty-model\n")
     out = subprocess.run(
         [sys.executable, "-m", "tui_ft", "--workspace", str(ws), "replay", str(bad)],
         capture_output=True,

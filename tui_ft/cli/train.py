@@ -70,8 +70,6 @@ def _find(ws, ref):
 
 def load_train_yaml(path: str, ws, *, local: bool):
     """Read a training YAML; fill dataset_dir with the workspace's when it has none."""
-    import yaml
-
     from tui_ft.train import TrainConfig
 
     try:
@@ -80,8 +78,7 @@ def load_train_yaml(path: str, ws, *, local: bool):
         cfg = TrainConfig.from_yaml(text, source=path)
     except (OSError, ValueError) as exc:
         raise CLIError(str(exc)) from exc
-    raw = yaml.safe_load(text) or {}
-    if "dataset_dir" not in raw:
+    if "dataset_dir" not in (cfg.raw or {}):
         cfg.dataset_dir = ws.datasets
     if local:  # relative paths mean the caller's folder, not the run folder
         for key in ("model_name_or_path", "dataset_dir"):
@@ -99,15 +96,29 @@ def cmd_train(args: argparse.Namespace) -> int:
     existing = _existing_run(host, ws, args.run)
     if existing is not None:
         return _continue(args, config, host, existing)
+    base = None if host.is_remote else os.getcwd()  # llamafactory-cli's relative output_dir
     try:
-        paths = start_run(ws, cfg, name=args.name, devices=args.devices, run_id=args.run)
+        paths = start_run(
+            ws, cfg, name=args.name, devices=args.devices, run_id=args.run, base_dir=base
+        )
     except TrainConfigError as exc:
         raise CLIError(str(exc)) from exc
     print(paths.run_id)
     print(f"run folder: {paths.root}", file=sys.stderr)
+    print(f"output: {output_notice(host, paths)}", file=sys.stderr)
     if args.follow:
         return follow(host, paths, config.hourly_price, config.currency)
     return 0
+
+
+def output_notice(host, paths) -> str:
+    """Where the run writes its checkpoints and adapter, and why there (one line)."""
+    from tui_ft.train.rundir import read_status
+
+    own = read_status(host, paths).get("output_dir")
+    if own:
+        return f"{own} (the YAML's output_dir, as llamafactory-cli would use it)"
+    return f"{paths.output} (the YAML names no output_dir)"
 
 
 def _existing_run(host, ws, run_id: str | None):

@@ -7,7 +7,6 @@ user can copy any of them from `--dry-run` and run it by hand.
 
 from __future__ import annotations
 
-import json
 import posixpath
 from collections.abc import Callable
 from typing import Any
@@ -130,5 +129,7 @@ def step_commands(step: Step, *, train_config_file: str | None = None) -> list[A
 
 
 def train_config_text(step: Step) -> str:
-    """The inline LLaMA-Factory config as YAML (JSON is valid YAML, and exact)."""
-    return json.dumps(step.args["config"], indent=2, ensure_ascii=False) + "\n"
+    """The inline LLaMA-Factory config as YAML that LLaMA-Factory reads back exactly."""
+    from tui_ft.lf import yamlio
+
+    return yamlio.dump(step.args["config"])

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from tui_ft.lf import yamlio
 from tui_ft.recipes.interpolate import UnresolvedReference, expand, literal_secrets
 from tui_ft.recipes.schema import STEP_TYPES
 
@@ -51,6 +52,12 @@ class Recipe:
     host: str | None = None
     vars: dict[str, str] = field(default_factory=dict)
     source: str = "recipe"
+    lines: dict[tuple[int, str | None], int] = field(default_factory=dict, repr=False)
+    """(step index, field or "config.KEY") -> line in the recipe file."""
+
+    def line_of(self, step: Step, name: str | None = None) -> int | None:
+        index = self.steps.index(step)
+        return self.lines.get((index, name), step.line) if name else step.line
 
     def step_ids(self) -> list[str]:
         return [s.id for s in self.steps]
@@ -75,8 +82,11 @@ def _lines(text: str) -> dict[tuple[int, str | None], int]:
             for i, node in enumerate(value.value):
                 marks[(i, None)] = node.start_mark.line + 1
                 if isinstance(node, yaml.MappingNode):
-                    for k, _ in node.value:
+                    for k, v in node.value:
                         marks[(i, k.value)] = k.start_mark.line + 1
+                        if k.value == "config" and isinstance(v, yaml.MappingNode):
+                            for ck, _ in v.value:  # an inline training config's keys
+                                marks[(i, f"config.{ck.value}")] = ck.start_mark.line + 1
     return marks
 
 
@@ -97,7 +107,7 @@ def parse_recipe(
     """Parse and validate. `builtins` are variables the replayer knows (`workspace`)."""
     env = os.environ if env is None else env
     try:
-        raw = yaml.safe_load(text)
+        raw = yamlio.load(text)  # as LLaMA-Factory reads YAML: `1e-4` is a number
         marks = _lines(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -154,6 +164,7 @@ def parse_recipe(
         host=host,
         vars=variables,
         source=source,
+        lines=marks,
     )
 
 
@@ -237,7 +248,30 @@ def _parse_step(i: int, item: Any, marks, variables, env, source: str) -> Step:
             step=step_id,
             field="config",
         )
+    if kind == "train" and isinstance(args.get("config"), dict):
+        _check_train_config(args["config"], i, marks, source, step_id, line)
     return Step(id=step_id, type=kind, args=args, line=line)
+
+
+def _check_train_config(config: dict[str, Any], i: int, marks, source, step_id, line) -> None:
+    """The inline config through the validator `tui-ft train` uses, before anything runs."""
+    from tui_ft.train.config import TrainConfig
+    from tui_ft.train.validate import check_config
+
+    errors = check_config(TrainConfig.from_dict(config))
+    if errors:
+        first = errors[0]
+        also = [
+            f"config.{e.field} (line {marks.get((i, f'config.{e.field}'), line)}): {e.message}"
+            for e in errors[1:]
+        ]
+        raise RecipeError(
+            first.message + ("; also " + "; ".join(also) if also else ""),
+            source=source,
+            line=marks.get((i, f"config.{first.field}"), marks.get((i, "config"), line)),
+            step=step_id,
+            field=f"config.{first.field}",
+        )
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:

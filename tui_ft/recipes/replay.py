@@ -15,6 +15,7 @@ from typing import Any
 
 from tui_ft.host.base import Host, HostError
 from tui_ft.recipes.commands import step_commands, train_config_text
+from tui_ft.recipes.deep import check_recipe
 from tui_ft.recipes.model import Recipe, Step
 from tui_ft.recipes.state import ReplayState
 
@@ -54,6 +55,9 @@ class Replayer:
         return posixpath.join(self.workspace, "recipes", self.recipe.name, f"{step.id}.yaml")
 
     def run(self, *, start: str | None = None, dry_run: bool = False) -> ReplayState:
+        """Check every step on the host (RecipeError naming file:line, step and field),
+        then run them, or with `dry_run` only print their commands."""
+        check_recipe(self.recipe, self.host, self.workspace)
         state = ReplayState.load(self.recipe)
         if start:
             state.reset_from(self.recipe, start)

@@ -51,23 +51,60 @@ def launch_argv(host: Host, paths: RunPaths) -> list[str]:
 
 
 def prepare_run(
-    ws: Workspace, cfg: TrainConfig, *, name: str | None = None, run_id: str | None = None
+    ws: Workspace,
+    cfg: TrainConfig,
+    *,
+    name: str | None = None,
+    run_id: str | None = None,
+    base_dir: str | None = None,
 ) -> RunPaths:
-    """Validate `cfg` and write a new run directory (not started yet)."""
+    """Validate `cfg` and write a new run directory (not started yet).
+
+    A config that names an `output_dir` trains into it, as `llamafactory-cli train` would
+    (a relative one counts from `base_dir`, the caller's folder; default the host's home):
+    the run folder's `output` is then a link to it and status.json records it.
+    Without one, the run trains into its own `output/`.
+    """
     host = ws.host
     validate(cfg, host)
     host.makedirs(ws.runs)
     run_id = run_id or new_run_id(host, ws.runs, name or slug(cfg.model_name_or_path))
     paths = RunPaths(posixpath.join(ws.runs, run_id))
-    host.makedirs(paths.output)
     cfg = TrainConfig.from_dict(cfg.to_dict())  # a copy the run may change
-    cfg.output_dir = paths.output
-    cfg.overwrite_output_dir = False  # so a restart resumes instead of wiping checkpoints
+    own = user_output_dir(host, cfg, base_dir)
+    host.makedirs(paths.root)
+    if own:
+        host.makedirs(own)
+        link_output(host, own, paths.output)
+        cfg.output_dir = own
+    else:
+        host.makedirs(paths.output)
+        cfg.output_dir = paths.output
     if cfg.deepspeed_stage is not None and not cfg.deepspeed:
         cfg.deepspeed = _write_deepspeed(host, paths, cfg.deepspeed_stage)
     host.write_text(paths.args, cfg.to_yaml())
-    write_status(host, paths, {"run_id": run_id, "created_at": time.time(), "launches": []})
+    status: dict[str, object] = {"run_id": run_id, "created_at": time.time(), "launches": []}
+    if own:
+        status["output_dir"] = own
+    write_status(host, paths, status)
     return paths
+
+
+def user_output_dir(host: Host, cfg: TrainConfig, base_dir: str | None = None) -> str | None:
+    """The config's own output_dir as an absolute path on the host, or None when it has none."""
+    value = (cfg.output_dir or "").strip()
+    if not value:
+        return None
+    if value.startswith("~"):
+        value = host.home() + value[1:]
+    if not posixpath.isabs(value):
+        value = posixpath.join(base_dir or host.home(), value)
+    return posixpath.normpath(value)
+
+
+def link_output(host: Host, target: str, link: str) -> None:
+    """`link` → `target`: the followers, metrics and checkpoints code reads `run/output`."""
+    host.run(["ln", "-sfn", "--", target, link], timeout=30).check()
 
 
 def _write_deepspeed(host: Host, paths: RunPaths, stage: int) -> str:
@@ -107,9 +144,10 @@ def start_run(
     devices: str | None = None,
     env: Mapping[str, str] | None = None,
     run_id: str | None = None,
+    base_dir: str | None = None,
 ) -> RunPaths:
     """Validate, write the run directory and launch it detached."""
-    paths = prepare_run(ws, cfg, name=name, run_id=run_id)
+    paths = prepare_run(ws, cfg, name=name, run_id=run_id, base_dir=base_dir)
     launch(ws.host, paths, devices=devices, env_extra=env)
     return paths
 
