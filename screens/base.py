@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Button, Footer, Header, Input, Static, TabbedContent
 
 from screens.link import LinkBanner
 
@@ -30,13 +31,40 @@ class AreaScreen(Screen):
         yield Header()
         yield LinkBanner()  # "reconnecting… (attempt n, next in s)" while the link is down
         yield from self.compose_body()
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)  # ctrl+p still works
 
     def compose_body(self) -> ComposeResult:
         yield Static("")
 
+    def on_mount(self) -> None:
+        # Textual calls this as well as a subclass's on_mount (handlers run along the MRO).
+        # One-line inputs, selects and buttons: a field per row, so forms fit 80x24.
+        for widget in self.query("Input, Select, Button"):
+            widget.compact = True  # type: ignore[attr-defined]
+
     def on_screen_resume(self) -> None:
         self.tui.sub_title = self.tui.status_line(self.AREA_TITLE)
+
+    def action_press(self, selector: str) -> None:
+        """A key for a button: the same checks (disabled) and handler as a click."""
+        try:
+            button = self.query_one(selector, Button)
+        except NoMatches:
+            return
+        if button.disabled:
+            self.app.bell()
+            return
+        button.press()
+
+    def action_show_tab(self, pane: str) -> None:
+        for tabs in self.query(TabbedContent):
+            if tabs.query(f"#{pane}"):
+                tabs.active = pane
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in a form field moves to the next field (forms are marked `enter-next`)."""
+        if any(node.has_class("enter-next") for node in event.input.ancestors):
+            self.focus_next()
 
     def action_leave(self) -> None:
         """Escape: close the key help, else give up focus so 1-7 and single keys work."""

@@ -31,8 +31,10 @@ class DatasetsScreen(AreaScreen):
     AREA_TITLE = "Datasets"
     BINDINGS = [  # noqa: RUF012 - Textual's API
         Binding("l", "lint", "Lint"),
-        Binding("[", "page(-1)", "Prev page"),
-        Binding("]", "page(1)", "Next page"),
+        Binding("g", "press('#ds-register')", "Register"),
+        Binding("f", "press('#ds-fill')", "Fill copy"),
+        Binding("[", "page(-1)", "Prev"),
+        Binding("]", "page(1)", "Next"),
     ]
 
     class Files(Message):
@@ -84,7 +86,7 @@ class DatasetsScreen(AreaScreen):
                     yield Button("▶", id="ds-next")
                 with VerticalScroll(id="ds-preview-scroll"):
                     yield Static("", id="ds-preview")
-            with Vertical(id="ds-right"):
+            with VerticalScroll(id="ds-right"):
                 yield Static("Findings", classes="section-title")
                 yield DataTable(id="ds-findings", cursor_type="row", zebra_stripes=True)
                 yield Static("Entry (dataset_info.json)", classes="section-title")
@@ -102,8 +104,12 @@ class DatasetsScreen(AreaScreen):
                 yield DataTable(id="ds-registered", cursor_type="row")
 
     def on_mount(self) -> None:
-        self.query_one("#ds-findings", DataTable).add_columns("", "where", "field", "finding")
-        self.query_one("#ds-registered", DataTable).add_columns("name", "file", "health")
+        findings = self.query_one("#ds-findings", DataTable)
+        for label, width in (("", 2), ("where", 8), ("field", 10), ("finding", 30)):
+            findings.add_column(label, width=width)  # fixed: auto widths vary with timing
+        registered = self.query_one("#ds-registered", DataTable)
+        for label, width in (("name", 20), ("file", 24), ("health", 16)):
+            registered.add_column(label, width=width)
         self.list_files()
         self.load_registered(self.dataset_dir)
 

@@ -29,9 +29,9 @@ from tui_ft.workspace import AREAS
 class EnvironmentScreen(AreaScreen):
     AREA_TITLE = "Environment"
     BINDINGS = [  # noqa: RUF012 - Textual's API
-        Binding("r", "rerun", "Re-run checks"),
-        Binding("v", "verify", "Verify model"),
-        Binding("e", "export", "Export JSON"),
+        Binding("r", "rerun", "Re-run"),
+        Binding("v", "verify", "Verify"),
+        Binding("e", "export", "Export"),
     ]
 
     class Overview(Message):
@@ -80,9 +80,17 @@ class EnvironmentScreen(AreaScreen):
             yield DataTable(id="files-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        self.query_one("#checks-table", DataTable).add_columns("status", "check", "reason")
-        self.query_one("#workspace-table", DataTable).add_columns("folder", "path", "state")
-        self.query_one("#files-table", DataTable).add_columns("size", "file", "status", "reason")
+        # Fixed widths: auto widths keep the widest cell ever shown and vary with timing.
+        for table_id, columns in (
+            ("#checks-table", (("status", 6), ("check", 16), ("reason", 46))),
+            ("#workspace-table", (("folder", 8), ("path", 36), ("state", 24))),
+            ("#files-table", (("size", 7), ("file", 30), ("status", 6), ("reason", 25))),
+        ):
+            table = self.query_one(table_id, DataTable)
+            for label, width in columns:
+                table.add_column(label, width=width)
+        # An idle ProgressBar without a total animates forever: shown only while verifying.
+        self.query_one("#verify-progress", ProgressBar).display = False
         # After the first paint: the workers' imports and probes would hold the GIL
         # while the screen is still being drawn.
         self.call_after_refresh(self.load_overview)
@@ -166,6 +174,7 @@ class EnvironmentScreen(AreaScreen):
         bar = self.query_one("#verify-progress", ProgressBar)
         if bar.total is None:  # nothing hashed: the structural checks are the whole job
             bar.update(total=1, progress=1)
+        bar.display = False  # the summary below says how it went
         table = self.query_one("#files-table", DataTable)
         table.clear()
         for f in report.files:
@@ -195,7 +204,9 @@ class EnvironmentScreen(AreaScreen):
         if not path:
             self.notify("pick a workspace model or type a model folder", severity="warning")
             return
-        self.query_one("#verify-progress", ProgressBar).update(total=None, progress=0)
+        bar = self.query_one("#verify-progress", ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.display = True
         self.query_one("#verify-summary", Static).update(f"verifying {self._model_name(path)}…")
         self.verify(path, self.query_one("#sha256", Checkbox).value)
 

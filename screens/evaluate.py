@@ -8,6 +8,7 @@ from __future__ import annotations
 import posixpath
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import Input, TabbedContent, TabPane
 
 from screens.base import AreaScreen
@@ -48,6 +49,34 @@ def make_backends(
 
 class EvaluateScreen(AreaScreen):
     AREA_TITLE = "Evaluate & Chat"
+    BINDINGS = [  # noqa: RUF012 - Textual's API
+        Binding("o", "start_chat", "Chat"),
+        Binding("i", "focus_message", "Message"),
+        Binding("x", "press('#chat-stop')", "Stop"),
+        Binding("e", "predict", "Predict"),
+        Binding("b", "probes", "Probes"),
+    ]
+
+    def action_start_chat(self) -> None:
+        self.action_show_tab("tab-chat")
+        self.action_press("#chat-start")
+
+    def action_focus_message(self) -> None:
+        """The message box, when a model is up; else say what to do first."""
+        self.action_show_tab("tab-chat")
+        prompt = self.query_one("#chat-prompt", Input)
+        if prompt.disabled:
+            self.notify("start a model first (o)", severity="warning")
+        else:
+            prompt.focus()
+
+    def action_predict(self) -> None:
+        self.action_show_tab("tab-eval")
+        self.action_press("#eval-run")
+
+    def action_probes(self) -> None:
+        self.action_show_tab("tab-probes")
+        self.action_press("#probe-run")
 
     def compose_body(self) -> ComposeResult:
         with TabbedContent(id="eval-tabs"):

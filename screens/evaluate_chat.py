@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, Checkbox, Input, ProgressBar, Static
+from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
 
 from tui_ft.chat.base import ChatBackend, ChatError, ChatParams
 from tui_ft.chat.server import LlamaFactoryServer
@@ -80,23 +80,37 @@ class ChatPane(Vertical):
         self.backends: list[ChatBackend] = []
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="chat-models"):
+        # One-line labelled fields, several per row (the labels say what a bare number is).
+        with Horizontal(classes="chat-row enter-next"):
+            yield Label("model", classes="chat-field-label")
             yield Input(placeholder="model folder, name or .gguf", id="chat-model")
-            yield Input(placeholder="adapter or run folder (optional)", id="chat-adapter")
+            yield Label("adapter", classes="chat-field-label")
+            yield Input(placeholder="run or adapter folder (optional)", id="chat-adapter")
+        with Horizontal(classes="chat-row"):
+            yield Label("template", classes="chat-field-label")
             yield Input("default", placeholder="template", id="chat-template")
             yield Checkbox("side by side", id="chat-side")
             yield Button("Start", id="chat-start", variant="primary")
             yield Button("Stop", id="chat-stop")
-        with Horizontal(id="chat-params"):
+        with Horizontal(classes="chat-row enter-next"):
+            yield Label("system", classes="chat-field-label")
             yield Input(placeholder="system prompt", id="chat-system")
+        with Horizontal(classes="chat-row enter-next"):
+            yield Label("temperature", classes="chat-num-label")
             yield Input("0", placeholder="temperature", id="chat-temperature")
+            yield Label("top-p", classes="chat-num-label")
             yield Input("1.0", placeholder="top_p", id="chat-top-p")
+            yield Label("max tokens", classes="chat-num-label")
             yield Input("128", placeholder="max_new_tokens", id="chat-max-tokens")
         with Horizontal(id="chat-state"):
             yield Static("no model started", id="chat-status")
             yield ProgressBar(id="chat-progress", show_eta=False, show_percentage=False)
         yield Horizontal(id="chat-columns")
         yield Input(placeholder="message (enter sends)", id="chat-prompt", disabled=True)
+
+    def on_mount(self) -> None:
+        # An indeterminate ProgressBar animates forever: shown only while loading.
+        self.query_one("#chat-progress", ProgressBar).display = False
 
     # -- parameters -----------------------------------------------------------
     def params(self) -> ChatParams:
@@ -134,7 +148,9 @@ class ChatPane(Vertical):
         columns = self.query_one("#chat-columns", Horizontal)
         columns.remove_children()
         columns.mount_all(ChatColumn(b.label, classes="chat-column") for b in self.backends)
-        self.query_one("#chat-progress", ProgressBar).update(total=None)
+        bar = self.query_one("#chat-progress", ProgressBar)
+        bar.update(total=None)
+        bar.display = True  # animates while the models load; hidden again when they are up
         self._start_worker(list(self.backends))
 
     @work(thread=True, exclusive=True, group="chat-start")
@@ -157,7 +173,9 @@ class ChatPane(Vertical):
     def _show_status(self, msg: Status) -> None:
         self.query_one("#chat-status", Static).update(msg.text)
         if msg.ready is not None:
-            self.query_one("#chat-progress", ProgressBar).update(total=1, progress=1)
+            bar = self.query_one("#chat-progress", ProgressBar)
+            bar.update(total=1, progress=1)
+            bar.display = False
             prompt = self.query_one("#chat-prompt", Input)
             prompt.disabled = not msg.ready
             if msg.ready:

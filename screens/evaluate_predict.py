@@ -72,9 +72,11 @@ class PredictPane(Vertical):
 
     def on_mount(self) -> None:
         metrics = self.query_one("#eval-metrics", DataTable)
-        metrics.add_columns(*(label for _, label in METRIC_KEYS), "samples", "exact")
+        for label in (*(label for _, label in METRIC_KEYS), "samples", "exact"):
+            metrics.add_column(label, width=max(8, len(label)))
         preds = self.query_one("#eval-preds", DataTable)
-        preds.add_columns("#", "prompt", "prediction", "label")
+        for label, width in (("#", 4), ("prompt", 30), ("prediction", 30), ("label", 30)):
+            preds.add_column(label, width=width)
 
     def _value(self, wid: str) -> str:
         return self.query_one(wid, Input).value.strip()

@@ -45,7 +45,9 @@ class ProbePane(Vertical):
             return
         table = self.query_one("#probe-table", DataTable)
         table.clear(columns=True)
-        table.add_columns("set", "prompt", *(b.label for b in backends), "changed")
+        columns = (("set", 10), ("prompt", 28), *((b.label, 28) for b in backends), ("changed", 7))
+        for label, width in columns:
+            table.add_column(label, width=width)
         status.update("asking…")
         self._probe_worker(backends, sets)
 

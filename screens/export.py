@@ -11,6 +11,7 @@ import posixpath
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import (
@@ -37,6 +38,11 @@ def _field(label: str, widget) -> Horizontal:
 
 class ExportScreen(AreaScreen):
     AREA_TITLE = "Export & GGUF"
+    BINDINGS = [  # noqa: RUF012 - Textual's API
+        Binding("m", "press('#merge')", "Merge"),
+        Binding("g", "press('#convert')", "Convert"),
+        Binding("o", "press('#ollama')", "Ollama"),
+    ]
 
     class Sources(Message):
         def __init__(self, options: list[tuple[str, str]], meta: dict[str, dict]) -> None:
@@ -60,7 +66,7 @@ class ExportScreen(AreaScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="export-main"):
-            with VerticalScroll(id="export-form"):
+            with VerticalScroll(id="export-form", classes="enter-next"):
                 yield Static("Source", classes="section-title")
                 yield Select([], prompt="pick a model or a run's adapter", id="pick")
                 yield _field("model", Input(placeholder="base model folder", id="model"))
@@ -99,7 +105,9 @@ class ExportScreen(AreaScreen):
                 yield RichLog(id="log", wrap=True, max_lines=2000)
 
     def on_mount(self) -> None:
-        self.query_one("#results", DataTable).add_columns("file", "type", "size", "note")
+        results = self.query_one("#results", DataTable)
+        for label, width in (("file", 16), ("type", 6), ("size", 6), ("note", 20)):
+            results.add_column(label, width=width)
         self.query_one("#modelfile-box").border_title = "Ollama Modelfile"
         self.query_one("#log", RichLog).border_title = "log"
         self._meta: dict[str, dict] = {}

@@ -6,6 +6,7 @@ import posixpath
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Log, Static, TextArea
@@ -19,6 +20,13 @@ from tui_ft.recipes.store import RecipeEntry, list_recipes, read_recipe_text, sa
 
 class RecipesScreen(AreaScreen):
     AREA_TITLE = "Recipes"
+    BINDINGS = [  # noqa: RUF012 - Textual's API
+        Binding("s", "press('#save')", "Save"),
+        Binding("v", "press('#validate')", "Validate"),
+        Binding("d", "press('#dry-run')", "Dry run"),
+        Binding("p", "press('#replay')", "Replay"),
+        Binding("w", "press('#record')", "Record"),
+    ]
 
     class Listed(Message):
         def __init__(self, entries: list[RecipeEntry]) -> None:
@@ -57,9 +65,11 @@ class RecipesScreen(AreaScreen):
     def on_mount(self) -> None:
         recipes = self.query_one("#recipe-table", DataTable)
         # Fixed widths: auto-sized columns rendered at their label width in this layout.
-        recipes.add_column("name", width=28)
+        recipes.add_column("name", width=22)
         recipes.add_column("source", width=9)
-        self.query_one("#step-table", DataTable).add_columns("#", "id", "type", "state")
+        steps = self.query_one("#step-table", DataTable)
+        for label, width in (("#", 2), ("id", 8), ("type", 7), ("state", 6)):
+            steps.add_column(label, width=width)
         self.entries: list[RecipeEntry] = []
         self.refresh_list()
 

@@ -27,7 +27,9 @@ from tui_ft.train import (
 from tui_ft.train import list_runs as engine_list_runs
 from tui_ft.units import human_bytes, human_duration
 
-COLUMNS = ("", "run", "status", "step", "last loss", "duration", "size")
+COLUMNS = (("", 1), ("run", 21), ("status", 18), ("step", 6), ("last loss", 9),
+           ("duration", 8), ("size", 6))  # fmt: skip
+"""Fixed widths: auto widths depend on what was shown before and on timing."""
 
 
 def load_curve(host, info: RunInfo, max_points: int = 512) -> Curve:
@@ -40,7 +42,10 @@ def load_curve(host, info: RunInfo, max_points: int = 512) -> Curve:
 class RunsScreen(AreaScreen):
     AREA_TITLE = "Runs"
     BINDINGS = [  # noqa: RUF012 - Textual's API
-        Binding("space", "mark", "Mark for compare"),
+        Binding("a", "press('#runs-attach')", "Attach"),
+        Binding("s", "press('#runs-stop')", "Stop"),
+        Binding("u", "press('#runs-resume')", "Resume"),
+        Binding("space", "mark", "Mark"),
         Binding("r", "reload", "Reload"),
     ]
 
@@ -66,7 +71,8 @@ class RunsScreen(AreaScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns(*COLUMNS)
+        for label, width in COLUMNS:
+            table.add_column(label, width=width)
         # No load here: ScreenResume follows on the first show too, and two loads racing
         # would clear and refill the table twice.
 
@@ -92,10 +98,7 @@ class RunsScreen(AreaScreen):
             self.marked = {msg.runs[0].run_id}
         table = self.query_one(DataTable)
         row = table.cursor_row
-        # Columns too: widths are then measured from this load's rows (a plain clear()
-        # kept the label-only widths and squashed the run ids).
-        table.clear(columns=True)
-        table.add_columns(*COLUMNS)
+        table.clear()
         for r in msg.runs:
             size = msg.sizes.get(r.run_id)
             table.add_row(

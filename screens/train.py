@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, Static, TabbedContent, TabPane
@@ -31,6 +32,13 @@ from tui_ft.train.config import new_run_config
 
 class TrainScreen(AreaScreen):
     AREA_TITLE = "Train"
+    BINDINGS = [  # noqa: RUF012 - Textual's API
+        Binding("l", "press('#train-launch')", "Launch"),
+        Binding("s", "press('#mon-stop')", "Stop"),
+        Binding("u", "press('#mon-resume')", "Resume"),
+        Binding("f", "show_tab('tab-config')", "Form"),
+        Binding("m", "show_tab('tab-monitor')", "Monitor"),
+    ]
 
     class Launched(Message):
         def __init__(self, paths: RunPaths | None, error: str | None = None) -> None:
@@ -68,7 +76,9 @@ class TrainScreen(AreaScreen):
             dataset_dir=ws.datasets,
             dataset="identity_demo" if models else "",
         )
-        self.query_one(TrainForm).set_config(cfg)
+        form = self.query_one(TrainForm)
+        form.set_config(cfg)
+        form.clear_auto()  # a new run logs ~20 points whatever its length
         self.update_command()
         interval = self.tui.config.gpu_sample_interval or 1.0
         self.sampler = SystemSampler(interval=interval, read=self._reader(interval)).start()
@@ -188,13 +198,25 @@ class TrainScreen(AreaScreen):
             return
         self.query_one("#train-launch", Button).disabled = True
         self._errors("checking and launching…")
-        self._launching = cfg
-        self.launch_worker(cfg)
+        self.launch_worker(cfg, self.query_one(TrainForm).auto_fields())
 
     @work(thread=True, exclusive=True, group="train-launch")
-    def launch_worker(self, cfg: TrainConfig) -> None:
+    def launch_worker(self, cfg: TrainConfig, auto: set[str]) -> None:
+        from tui_ft.train.config import NEW_RUN
+        from tui_ft.train.plan import apply_plan, plan_run
+
         ws = self.tui.workspace
         try:
+            if auto:
+                try:
+                    plan = plan_run(ws.host, cfg)
+                    cfg = apply_plan(cfg, plan, auto)
+                    self.plan_text = plan.describe()
+                except (LookupError, OSError, ValueError):  # hub data, unreadable: presets
+                    for name in auto:
+                        setattr(cfg, name, NEW_RUN[name])
+                    self.plan_text = ""
+            self._launching = cfg
             validate(cfg, ws.host)
             paths = start_run(ws, cfg)
         except TrainConfigError as exc:
@@ -210,7 +232,8 @@ class TrainScreen(AreaScreen):
         if msg.paths is None:
             self._errors(f"[red]{msg.error}[/red]")
             return
-        self._errors(f"launched {msg.paths.run_id}")
+        plan = getattr(self, "plan_text", "")
+        self._errors(f"launched {msg.paths.run_id}" + (f" · {plan}" if plan else ""))
         cfg = getattr(self, "_launching", None)
         if cfg is not None:
             self.tui.recorder.record("train", run=msg.paths.run_id, config=cfg.to_dict())

@@ -43,12 +43,17 @@ FIELDS: tuple[tuple[str, str, str, tuple[Any, ...]], ...] = (
     ("gradient_accumulation_steps", "grad accumulation", "int", ()),
     ("lr_scheduler_type", "scheduler", "choice", SCHEDULERS),
     ("compute_type", "compute type", "choice", COMPUTE_TYPES),
-    ("logging_steps", "logging steps", "int", ()),
-    ("save_steps", "save steps", "int", ()),
+    ("logging_steps", "logging steps", "int?", ()),
+    ("save_steps", "save steps", "int?", ()),
     ("val_size", "val size", "float", ()),
     ("report_to", "report to", "choice", REPORT_TO),
     ("deepspeed_stage", "DeepSpeed", "choice", ("none", 0, 2, 3)),
 )
+
+
+AUTO = ("logging_steps", "save_steps")
+"""Left blank, these are derived from the planned number of steps at launch (plan.py)."""
+AUTO_HINT = {"logging_steps": "auto: ~20 loss points", "save_steps": "auto: 4 checkpoints"}
 
 
 def _widget_id(name: str) -> str:
@@ -56,6 +61,8 @@ def _widget_id(name: str) -> str:
 
 
 class TrainForm(VerticalScroll):
+    DEFAULT_CLASSES = "enter-next"  # Enter in a field moves to the next one
+
     def compose(self) -> ComposeResult:
         for name, label, kind, choices in FIELDS:
             with Horizontal(classes="form-row"):
@@ -63,10 +70,21 @@ class TrainForm(VerticalScroll):
                 if kind == "choice":
                     options = [(str(c), c) for c in choices]
                     yield Select(options, id=_widget_id(name), allow_blank=False)
+                elif name in AUTO:
+                    yield Input(id=_widget_id(name), placeholder=AUTO_HINT[name])
                 else:
                     yield Input(id=_widget_id(name))
         yield Label("extra arguments (YAML)", classes="form-label")
         yield TextArea("", id="f-extra", language="yaml", classes="form-extra")
+
+    def auto_fields(self) -> set[str]:
+        """The AUTO fields the user left blank."""
+        return {n for n in AUTO if not self.query_one(f"#{_widget_id(n)}", Input).value.strip()}
+
+    def clear_auto(self) -> None:
+        """Blank the AUTO fields: a new run derives them from its length."""
+        for name in AUTO:
+            self.query_one(f"#{_widget_id(name)}", Input).value = ""
 
     def set_config(self, cfg: TrainConfig) -> None:
         for name, _label, kind, _choices in FIELDS:
@@ -94,6 +112,8 @@ class TrainForm(VerticalScroll):
                 setattr(cfg, name, value)
                 continue
             text = self.query_one(f"#{_widget_id(name)}", Input).value.strip()
+            if name in AUTO and not text:
+                continue  # keeps base's (or the preset's) value until the plan replaces it
             try:
                 setattr(cfg, name, _parse(text, kind))
             except ValueError:

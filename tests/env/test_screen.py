@@ -9,6 +9,8 @@ from screens.app import TuiFtApp
 from tests.apps import local_app
 from tests.env.conftest import write_sharded_model
 from tui_ft.checks.base import CheckResult
+from tui_ft.models.listing import ModelEntry
+from tui_ft.models.report import FileEntry, ModelReport
 
 SNAP_DIR = Path(__file__).parent
 
@@ -102,6 +104,19 @@ FIXED_OVERVIEW = [
 ]
 
 
+FIXED_REPORT = ModelReport(
+    "/data/tui-ft/models/tiny-llama-demo",
+    files=[
+        FileEntry("config.json", 717),
+        FileEntry("model.safetensors", 822_700),
+        FileEntry("tokenizer.model", 15_100),
+    ],
+)
+FIXED_MODELS = [
+    ModelEntry("/data/tui-ft/models/tiny-llama-demo", "tiny-llama-demo", 838_517, 3, "ok")
+]
+
+
 def test_snapshot_environment(snap_compare, demo_copy):
     """Fixed check results (a GPU box's), the real verification of the demo model."""
     app = make_app(demo_copy)
@@ -115,12 +130,13 @@ def test_snapshot_environment(snap_compare, demo_copy):
         await app.workers.wait_for_complete()
         await pilot.pause()
         screen = app.screen
+        # Then fixed results in place of the real ones: the demo's built files (their
+        # sizes, the list itself) change with library versions, not with this screen.
+        screen.on_environment_screen_verify_done(screen.VerifyDone(FIXED_REPORT))
+        await app.workers.wait_for_complete()  # VerifyDone reloads the model list
+        await pilot.pause()
         screen.on_environment_screen_checks_done(screen.ChecksDone(FIXED_CHECKS))
-        from tui_ft.models.listing import list_models
-
-        screen.on_environment_screen_overview(
-            screen.Overview(FIXED_OVERVIEW, list_models(app.workspace))
-        )
+        screen.on_environment_screen_overview(screen.Overview(FIXED_OVERVIEW, FIXED_MODELS))
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(130, 60), run_before=run_before)

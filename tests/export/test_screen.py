@@ -46,7 +46,9 @@ async def test_convert_the_demo_model_from_the_screen(demo_copy: Path, tools):
         await settle(pilot, screen)
         table = screen.query_one("#results", DataTable)
         rows = [table.get_row_at(i) for i in range(table.row_count)]
-        assert [r[0] for r in rows] == ["tiny-llama-demo-f16.gguf", "tiny-llama-demo-Q8_0.gguf"]
+        log = "\n".join(line.text for line in screen.query_one("#log").lines)
+        expect = ["tiny-llama-demo-f16.gguf", "tiny-llama-demo-Q8_0.gguf"]
+        assert [r[0] for r in rows] == expect, log[-2000:]
         assert out.exists() and out.with_name("tiny-llama-demo-Q8_0.gguf").exists()
         report = str(screen.query_one("#verify-report", Static).render())
         assert "architecture llama · 21 tensors · vocabulary 1024" in report
