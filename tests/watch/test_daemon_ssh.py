@@ -59,3 +59,17 @@ def test_daemon_on_the_box_reports_after_the_ssh_session_is_gone(
         finally:
             main([*box_args, "watch", "--stop"])
     assert "stopped the watch daemon" in capsys.readouterr().out
+
+
+def test_notify_test_with_host_sends_from_the_box(ssh_home, sshd, tmp_path, monkeypatch, capsys):
+    with HookServer() as hooks:
+        cfg = tmp_path / "config.yaml"
+        cfg.write_text(yaml.safe_dump(
+            {"notify": {"webhooks": [{"url": hooks.url("/wecom"), "format": "wecom"}]}}
+        ))  # fmt: skip
+        monkeypatch.setenv("TUI_FT_CONFIG", str(cfg))
+        assert main(["--host", "box", "notify", "test"]) == 0
+        (body,) = hooks.bodies("/wecom")
+    assert capsys.readouterr().out.startswith("ok   wecom")
+    assert body["msgtype"] == "text"
+    assert f"notify test from {sshd.user}@" in body["text"]["content"]  # the box's user sent it
