@@ -37,43 +37,58 @@ pip_install() {  # pip's own exit status decides (pipefail); the filter only hid
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2}
 t0=$SECONDS
 
+# llama-cpp-python compiles llama.cpp: the long pole, so its wheel is built first, in the
+# background, while the downloads below run. tui-ft loads only libllama and ggml (see
+# scripts/llama-cpp-lean.cmake): the multimodal and common libraries and every program
+# are left out. The user's own CMAKE_ARGS (e.g. -DGGML_CUDA=on) are kept.
+pinned=$(grep -iE '^llama[-_]cpp[-_]python==' requirements/constraints.txt | cut -d= -f3 || true)
+have=$("$VPY" -c 'import importlib.metadata as m; print(m.version("llama_cpp_python"))' \
+  2>/dev/null || true)
+build_pid=
+if [ -z "$have" ] || { [ -z "${TUI_FT_UNPINNED:-}" ] && [ "$have" != "$pinned" ]; }; then
+  echo "setup: llama-cpp-python: compiling llama.cpp in the background (unless pip's cache has it) ..." >&2
+  lean="-DLLAVA_BUILD=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_TOOLS=OFF"
+  lean+=" -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=OFF -DLLAMA_BUILD_APP=OFF"
+  lean+=" -DCMAKE_PROJECT_llama.cpp_INCLUDE=$PWD/scripts/llama-cpp-lean.cmake"
+  wheels=$(mktemp -d)
+  log=$wheels/build.log
+  CMAKE_ARGS="${CMAKE_ARGS:-} $lean" CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)} \
+    "$VPY" -m pip wheel --disable-pip-version-check -v --no-deps -w "$wheels" "${pins[@]}" \
+    "llama-cpp-python>=0.3.16" >"$log" 2>&1 &
+  build_pid=$!
+  trap 'kill "$build_pid" 2>/dev/null || true' EXIT
+  # A heartbeat every 30 s with the compiler's progress ("[41/83]"): a slow machine
+  # must not look hung.
+  (
+    next=$((SECONDS + 30))
+    while kill -0 "$build_pid" 2>/dev/null; do
+      sleep 1
+      if [ "$SECONDS" -ge "$next" ]; then
+        next=$((next + 30))
+        step=$(grep -oE '\[[0-9]+/[0-9]+\]' "$log" | tail -1 || true)
+        echo "setup:   building llama.cpp ${step:-(preparing)} $((SECONDS - t0)) s" >&2
+      fi
+    done
+  ) &
+fi
+
 echo "setup: torch (CPU wheel) ..." >&2
 pip_install torch==2.13.0
 echo "setup: LLaMA-Factory without torchvision/torchaudio ..." >&2
 pip_install --no-deps llamafactory==0.9.5
 pip_install -r requirements/train-cpu.txt
 
-# llama-cpp-python compiles llama.cpp. tui-ft loads only libllama and ggml (see
-# scripts/llama-cpp-lean.cmake), so the multimodal library, the common library and every
-# program are left out. The user's own CMAKE_ARGS (e.g. -DGGML_CUDA=on) are kept. This
-# step always runs: pip returns at once when the pinned version is there already.
-echo "setup: llama-cpp-python (compiles llama.cpp unless pip's cache has the wheel) ..." >&2
-lean="-DLLAVA_BUILD=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_TOOLS=OFF"
-lean+=" -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=OFF -DLLAMA_BUILD_APP=OFF"
-lean+=" -DCMAKE_PROJECT_llama.cpp_INCLUDE=$PWD/scripts/llama-cpp-lean.cmake"
-log=$(mktemp)
-CMAKE_ARGS="${CMAKE_ARGS:-} $lean" CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)} \
-  "$VPY" -m pip install --disable-pip-version-check -v "${pins[@]}" "llama-cpp-python>=0.3.16" \
-  >"$log" 2>&1 &
-pid=$!
-# A heartbeat every 30 s with the compiler's progress ("[41/83]"), so a slow machine
-# does not look hung.
-t1=$SECONDS
-next=$((t1 + 30))
-while kill -0 "$pid" 2>/dev/null; do
-  sleep 1
-  if [ "$SECONDS" -ge "$next" ]; then
-    next=$((next + 30))
-    step=$(grep -oE '\[[0-9]+/[0-9]+\]' "$log" | tail -1 || true)
-    echo "setup:   building llama.cpp ${step:-(preparing)} $((SECONDS - t1)) s" >&2
+if [ -n "$build_pid" ]; then
+  if ! wait "$build_pid"; then
+    tail -40 "$log" >&2
+    echo "setup: llama-cpp-python failed to build (full log: $log)" >&2
+    exit 1
   fi
-done
-if ! wait "$pid"; then
-  tail -40 "$log" >&2
-  echo "setup: llama-cpp-python failed to build (full log: $log)" >&2
-  exit 1
+  trap - EXIT
+  echo "setup: llama-cpp-python built ($((SECONDS - t0)) s)" >&2
+  pip_install --find-links "$wheels" "llama-cpp-python>=0.3.16"
+  rm -rf "$wheels"
 fi
-rm -f "$log"
 
 echo "setup: tui-ft with its dev and gguf extras ..." >&2
 pip_install -e ".[dev,gguf]"
