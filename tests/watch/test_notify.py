@@ -63,3 +63,15 @@ def test_bad_webhook_settings_are_one_line_errors(tmp_path):
     assert "notify.webhooks[0]" in line and "telegram" in line and "feishu" in line
     proc = notify_test(tmp_path, [])
     assert proc.returncode == 2 and "no webhooks" in proc.stderr
+
+
+def test_bad_watch_settings_are_one_line_errors(tmp_path):
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(yaml.safe_dump({"watch": {"interval": -1, "power_off": True}}))
+    env = dict(os.environ, TUI_FT_CONFIG=str(cfg), TUI_FT_WORKSPACE=str(tmp_path / "ws"))
+    proc = subprocess.run([sys.executable, "-m", "tui_ft", "watch"], env=env,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert proc.returncode == 2
+    (line,) = proc.stderr.strip().splitlines()
+    assert str(cfg) in line and "watch.interval" in line and "non-negative" in line
+    assert not (tmp_path / "ws" / ".tui-ft" / "watch" / "pid").exists()  # nothing started

@@ -2,7 +2,9 @@
 
 Rented boxes hand out a login line; people with several boxes keep aliases. Both end
 up as an `SSHTarget`, including a chain of ProxyJump hosts (which paramiko does not
-follow by itself).
+follow by itself). The config is resolved exactly as OpenSSH does: by `ssh -G` where
+the client is installed (sshconfig_openssh.py), else by readconf.c's rules in Python
+(sshconfig_py.py: Include, Match, tokens).
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ SYSTEM_CONFIG = Path("/etc/ssh/ssh_config")
 
 
 def resolver_kind() -> str:
-    """ "openssh" (`ssh -G`, the reference) where usable, else "python".
+    """Which resolver: "openssh" (`ssh -G`, the reference) where usable, else "python".
 
     TUI_FT_SSH_RESOLVER=openssh|python forces one (tests compare the two).
     """
