@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 
 from tui_ft.cli.common import CLIError, load_config
@@ -20,6 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     config = load_config()
     root = os.path.abspath(args.dir or args.workspace or config.workspace)
+    if args.open:
+        return build_then_open(args, root)
     try:
         from tui_ft.demo.build import create_demo_workspace
     except ImportError as exc:  # pragma: no cover - depends on the install
@@ -34,9 +37,17 @@ def run(args: argparse.Namespace) -> int:
         ) from exc
     print(f"demo model: {model}")
     print(f"datasets:   {os.path.join(root, 'datasets')}")
-    if args.open:
-        from tui_ft.cli.tui import run_tui
-
-        args.workspace = root
-        return run_tui(args)
     return 0
+
+
+def build_then_open(args: argparse.Namespace, root: str) -> int:
+    """Build in a child process, then open the TUI here: building loads torch (~400 MB),
+    and the TUI process must never hold it."""
+    cmd = [sys.executable, "-m", "tui_ft", "demo", root, *(["--force"] if args.force else [])]
+    code = subprocess.call(cmd)
+    if code:
+        return code
+    from tui_ft.cli.tui import run_tui
+
+    args.workspace = root
+    return run_tui(args)
