@@ -20,6 +20,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--status", action="store_true", help="what the daemon watches")
     g.add_argument("--stop", action="store_true", help="stop the daemon")
     g.add_argument("--cancel-poweroff", action="store_true", help="keep the box running")
+    g.add_argument("--strays", action="store_true", help="GPU processes that no run owns")
+    g.add_argument("--kill-stray", type=int, metavar="PID", help="kill one of those (SIGTERM)")
     g.add_argument("--foreground", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--json", action="store_true", help="--status as JSON")
     p.set_defaults(handler=cmd_watch)
@@ -41,6 +43,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
     files = WatchFiles(ws.root)
     if args.status:
         return _status(host, files, args.json)
+    if args.strays or args.kill_stray is not None:
+        return _strays(host, ws.root, args)
     if args.stop:
         pid = control.stop_daemon(host, ws.root)
         print("no watch daemon runs" if pid is None else f"stopped the watch daemon (pid {pid})")
@@ -122,3 +126,29 @@ def _status(host, files, as_json: bool) -> int:
         else:
             print(f"power-off: {po['status']} {po.get('reason', '')}".rstrip())
     return 0 if pid else 1
+
+
+def _strays(host, workspace: str, args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from tui_ft.gpu import gpu_unavailable_reason
+    from tui_ft.watch.gpuprocs import kill_stray_on, strays_on
+
+    if args.kill_stray is not None:
+        if not kill_stray_on(host, workspace, args.kill_stray):
+            print(f"pid {args.kill_stray} is not a GPU process left by a run: not killed")
+            return 1
+        print(f"sent SIGTERM to {args.kill_stray}")
+        return 0
+    strays = strays_on(host, workspace)
+    if args.json:
+        print(json.dumps([asdict(s) for s in strays]))
+        return 0
+    if not strays:
+        why = "" if host.is_remote else gpu_unavailable_reason()
+        print(f"no GPU process outside the runs{f' ({why})' if why else ''}")
+    for s in strays:
+        mem = f"{s.used_memory / 2**30:.1f} GiB" if s.used_memory else "?"
+        gpus = ",".join(map(str, s.gpus))
+        print(f"{s.pid:>8}  GPU {gpus:5}  {mem:>9}  {s.command}")
+    return 0

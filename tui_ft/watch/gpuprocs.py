@@ -70,3 +70,36 @@ def kill_stray(ws: Workspace, pid: int, sig: int = signal.SIGTERM, gpus=None) ->
     except ProcessLookupError:
         return False
     return True
+
+
+def strays_on(host, workspace: str) -> list[StrayProcess]:
+    """Stray GPU processes of `host` (NVML and the process table are read on the host)."""
+    import json
+
+    from tui_ft.host.base import HostError
+
+    if not host.is_remote:
+        return stray_gpu_processes(Workspace(host, workspace))
+    argv = [host.python, "-m", "tui_ft", "--workspace", workspace, "watch", "--strays", "--json"]
+    res = host.run(argv, timeout=60)
+    if not res.ok:
+        raise HostError(f"listing GPU processes on {host.describe()} failed: {res.stderr[-300:]}")
+    return [StrayProcess(d["pid"], tuple(d["gpus"]), d["used_memory"], d["command"])
+            for d in json.loads(res.stdout)]  # fmt: skip
+
+
+def kill_stray_on(host, workspace: str, pid: int) -> bool:
+    """Kill one stray GPU process on `host`; False when `pid` is no (longer a) stray."""
+    if not host.is_remote:
+        return kill_stray(Workspace(host, workspace), pid)
+    argv = [
+        host.python,
+        "-m",
+        "tui_ft",
+        "--workspace",
+        workspace,
+        "watch",
+        "--kill-stray",
+        str(pid),
+    ]
+    return host.run([*argv, "--kill-stray", str(pid)], timeout=60).returncode == 0
