@@ -93,6 +93,11 @@ def run_k8s(args: argparse.Namespace) -> int:
         validate_manifest(doc)
     except (RecipeError, ValueError) as exc:
         raise CLIError(str(exc)) from exc
+    except ImportError as exc:  # the schemas are an extra: the base install has no validator
+        raise CLIError(
+            f"recipe k8s checks manifests against the Kubernetes schemas ({exc.name} is "
+            "missing): install tui-ft[cluster]"
+        ) from exc
     print(render(doc), end="")
     return 0
 
