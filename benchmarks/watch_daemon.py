@@ -15,6 +15,7 @@ through the launch wrapper); the webhook is a loopback server.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -26,8 +27,6 @@ from pathlib import Path
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import contextlib
-
 from benchmarks._common import report, scratch_dir
 from tests.watch.hookserver import HookServer
 from tests.watch.test_daemon import TRAINER, start_run
