@@ -95,7 +95,7 @@ class Watcher:
 
     def _health(self, info: RunInfo, now: float) -> Health:
         pids: set[int] = set()
-        if info.alive and info.pid and self.samples:
+        if info.alive and info.pid and any(s.gpus for s in self.samples):  # no GPU: no walk
             from tui_ft.watch.gpuprocs import run_process_tree
 
             pids = run_process_tree([info.pid])
