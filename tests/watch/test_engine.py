@@ -124,3 +124,34 @@ def test_stray_gpu_processes_are_listed_and_only_they_can_be_killed(tmp_path):
         for pid in (stray.pid, run_pid):
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(pid, signal.SIGKILL)
+
+
+def test_daemon_tells_a_gpu_idle_stall_of_a_live_run(tmp_path):
+    """The daemon's own look: GPU readings matched to the run's process tree."""
+    from tests.watch.hookserver import HookServer
+    from tui_ft.notify import NotifySettings, Webhook
+    from tui_ft.watch.daemon import Watcher
+
+    ws = Workspace(LocalHost(), str(tmp_path / "ws"))
+    trainer = tmp_path / "trainer.py"
+    trainer.write_text(TRAINER)
+    _, run_pid = start_run(Path(ws.root), "idle-gpu", -1, 0, trainer)
+    try:
+        worker = wait(lambda: psutil.Process(run_pid).children(recursive=True), "the trainer")
+        readings = lambda: Sample(time.time(), (gpu(0, worker[0].pid),))  # noqa: E731
+        settings = WatchSettings(stall_factor=1000, gpu_idle_percent=5, gpu_idle_minutes=0.02)
+        with HookServer() as hooks:
+            notify = NotifySettings([Webhook(hooks.url("/json"), "json")])
+            watcher = Watcher(ws, settings, notify, read_sample=readings)
+
+            def stalled():
+                state = watcher.scan()
+                return state["runs"][0]["state"] == "stalled" and state
+
+            state = wait(stalled, "a GPU-idle stall", timeout=60)
+            (body,) = hooks.bodies("/json")
+        assert body["kind"] == "stalled" and "GPU under 5%" in body["detail"]
+        assert "GPU under 5%" in state["runs"][0]["reason"]
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(run_pid, signal.SIGKILL)
