@@ -1,4 +1,4 @@
-"""`tui-ft --host box watch`: the daemon starts on the box and reports with the laptop gone.
+"""`tui-ft --host box watch` / `notify test` / `--strays`: the watchdog on the box over SSH.
 
 The laptop starts it over SSH with its own notify settings, a run starts on the box,
 the SSH connection is closed, and the webhook still hears that the run finished.
