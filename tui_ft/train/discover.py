@@ -138,9 +138,31 @@ def _end_time(host: Host, paths: RunPaths, has_code: bool) -> float | None:
     return None
 
 
+def run_view(host: Host, paths: RunPaths | None = None, *, disk: bool = False) -> Host:
+    """`host` for reading one run's state: over SSH a `SnapshotHost` that fetched the run
+    folder (and with `disk` its filesystem's usage) in one command; locally the host."""
+    if not host.is_remote or paths is None:
+        return host
+    from tui_ft.batch import SnapshotHost, snapshot
+
+    snap = snapshot(host, dirs=[paths.root], disk=paths.root if disk else None)
+    return SnapshotHost(host, snap)
+
+
 def list_runs(ws: Workspace) -> list[RunInfo]:
-    """Every run in the workspace, newest first."""
+    """Every run in the workspace, newest first.
+
+    Over SSH the run folders are read in one command (`tui_ft.batch`): a few round trips
+    whatever the number of runs, where per-file reads cost ~40 round trips per run.
+    """
     host = ws.host
+    if host.is_remote:
+        from tui_ft.batch import SnapshotHost, snapshot
+
+        snap = snapshot(host, runs_dir=ws.runs.rstrip("/"))
+        view = SnapshotHost(host, snap)
+        runs = [run_info(view, RunPaths(root)) for root in snap.runs]
+        return sorted(runs, key=lambda r: r.run_id, reverse=True)
     try:
         entries = host.listdir(ws.runs)
     except FileNotFoundError:
@@ -186,6 +208,23 @@ def output_size(host: Host, paths: RunPaths) -> int | None:
         return int(res.stdout.split()[0]) if res.ok else None
     except (ValueError, IndexError):
         return None
+
+
+def output_sizes(host: Host, roots: list[str]) -> dict[str, int | None]:
+    """`output_size` of many run folders in one command: {root: bytes or None}."""
+    if not roots:
+        return {}
+    script = (
+        'for d in "$@"; do s=$(find "$d" -type f -printf "%s\\n" 2>/dev/null '
+        "| awk '{s+=$1} END {print s+0}'); printf '%s %s\\n' \"$s\" \"$d\"; done"
+    )
+    res = host.run(["sh", "-c", script, "sizes", *roots], timeout=120)
+    out: dict[str, int | None] = dict.fromkeys(roots)
+    for line in res.stdout.splitlines():
+        size, _, root = line.partition(" ")
+        if root in out and size.isdigit():
+            out[root] = int(size)
+    return out
 
 
 def describe_command(info: RunInfo) -> str:

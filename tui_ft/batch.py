@@ -1,0 +1,237 @@
+"""Run folders read in one command: a few round trips per action, whatever the number of runs.
+
+Over a 50 ms link every SFTP `stat` or small read is a round trip, and reading one run's
+state (`run_info`) took about 40 of them. `snapshot()` runs one `sh` script on the host
+that prints, for every run folder, the small files run_info needs (whole), the tails of
+the logs, the checkpoint folders and the /proc entry of the run's pid, base64 per line.
+`SnapshotHost` then answers the engine's usual `Host` calls from that output, so
+`run_info`, `checkpoints` and `tail_records` run unchanged on top of it; anything it did
+not fetch goes to the real host.
+"""
+
+from __future__ import annotations
+
+import base64
+import posixpath
+import shlex
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from tui_ft.host.base import CommandResult, DiskUsage, FileStat, Host, HostError
+
+TAIL = 16384  # bytes of each log's end: tail_records reads 16 KiB, the monitor 8 KiB
+WHOLE = ("training_args.yaml", "status.json", "pid", "exit_code")
+TAILED = ("launch.log", "output/trainer_log.jsonl", "output/running_log.txt")
+
+# $1: bytes of log tails; $2: "runs" (then $3 is the runs folder) or "dirs" (run folders);
+# $3...: folders. One line per fact: R dir | F size mtime b64 path | C done path |
+# P pid b64(stat) b64(cmdline) | D total used free.
+SCRIPT = r"""
+n=$1; mode=$2; shift 2
+b64() { base64 -w0 2>/dev/null || base64 | tr -d '\n'; }
+if [ "$mode" = runs ]; then
+  top=$1; shift
+  set -- "$top"/*/
+fi
+for r in "$@"; do
+  r=${r%/}
+  [ -f "$r/training_args.yaml" ] || continue
+  printf 'R %s\n' "$r"
+  for f in WHOLE; do
+    [ -f "$r/$f" ] || continue
+    printf 'F %s %s %s\n' "$(stat -c '%s %Y' "$r/$f")" "$(b64 < "$r/$f")" "$r/$f"
+  done
+  for f in TAILED; do
+    [ -f "$r/$f" ] || continue
+    printf 'F %s %s %s\n' "$(stat -c '%s %Y' "$r/$f")" "$(tail -c "$n" "$r/$f" | b64)" "$r/$f"
+  done
+  for c in "$r"/output/checkpoint-*; do
+    [ -d "$c" ] || continue
+    if [ -f "$c/trainer_state.json" ]; then d=1; else d=0; fi
+    printf 'C %s %s\n' "$d" "$c"
+  done
+  p=$(cat "$r/pid" 2>/dev/null)
+  case "$p" in ''|*[!0-9]*) ;; *)
+    if [ -r "/proc/$p/stat" ]; then
+      printf 'P %s %s %s\n' "$p" "$(b64 < "/proc/$p/stat")" "$(b64 < "/proc/$p/cmdline")"
+    fi ;;
+  esac
+done
+""".replace("WHOLE", " ".join(WHOLE)).replace("TAILED", " ".join(TAILED))
+
+DF = r"""p=$1; while [ ! -e "$p" ]; do p=$(dirname "$p"); done; df -PB1 "$p" | tail -1"""
+
+
+@dataclass
+class _File:
+    size: int
+    mtime: float
+    data: bytes  # the whole file, or its last bytes
+    start: int  # offset of data[0] in the file
+
+
+@dataclass
+class Snapshot:
+    """What one command saw of some run folders."""
+
+    runs: list[str] = field(default_factory=list)
+    files: dict[str, _File] = field(default_factory=dict)
+    checkpoints: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
+    procs: dict[int, tuple[str, str]] = field(default_factory=dict)
+    disk: DiskUsage | None = None
+
+
+def parse(text: str) -> Snapshot:
+    snap = Snapshot()
+    run = ""
+    for line in text.splitlines():
+        kind, _, rest = line.partition(" ")
+        try:
+            if kind == "R":
+                run = rest
+                snap.runs.append(run)
+                snap.checkpoints[run] = []
+            elif kind == "F":
+                size, mtime, data, path = rest.split(" ", 3)
+                raw = base64.b64decode(data)
+                snap.files[path] = _File(int(size), float(mtime), raw, max(0, int(size) - len(raw)))
+            elif kind == "C":
+                done, path = rest.split(" ", 1)
+                snap.checkpoints.setdefault(posixpath.dirname(posixpath.dirname(path)), []).append(
+                    (path, done == "1")
+                )
+            elif kind == "P":
+                pid, stat, cmdline = rest.split(" ", 2)
+                snap.procs[int(pid)] = (
+                    base64.b64decode(stat).decode(errors="replace"),
+                    base64.b64decode(cmdline).decode(errors="replace"),
+                )
+        except ValueError:
+            continue  # a file that changed under `stat`: read it from the host if needed
+    return snap
+
+
+def snapshot(
+    host: Host, *, runs_dir: str | None = None, dirs: Iterable[str] = (), disk: str | None = None
+) -> Snapshot:
+    """One command: every run under `runs_dir`, or the run folders `dirs`; with `disk`,
+    the usage of the filesystem holding that path too."""
+    args = ["runs", runs_dir] if runs_dir is not None else ["dirs", *dirs]
+    script = SCRIPT
+    if disk is not None:
+        script += f"\n{DF.replace('$1', shlex.quote(disk))} | sed 's/^/D /'\n"
+    res = host.run(["sh", "-c", script, "snapshot", str(TAIL), *args], timeout=120)
+    if res.returncode not in (0, 1):
+        raise HostError(f"{host.describe()}: reading run folders failed: {res.stderr.strip()}")
+    snap = parse(res.stdout)
+    for line in res.stdout.splitlines():
+        if line.startswith("D "):
+            fields = line.split()
+            try:
+                total, used, free = (int(f) for f in fields[2:5])
+                snap.disk = DiskUsage(disk or "", total, used, free)
+            except (ValueError, IndexError):
+                pass
+    return snap
+
+
+class SnapshotHost(Host):
+    """A read-only view of a host that answers from a `Snapshot`, else asks the host."""
+
+    def __init__(self, host: Host, snap: Snapshot) -> None:
+        self.host = host
+        self.snap = snap
+        self.name = host.name
+        self.is_remote = host.is_remote
+        self.python = host.python
+        self._runs = set(snap.runs)
+
+    def _known(self, path: str) -> bool:
+        """A path the snapshot has the answer for (present or absent)."""
+        parent = posixpath.dirname(path)
+        name = posixpath.basename(path)
+        if parent in self._runs and name in (*WHOLE, "launch.log"):
+            return True
+        return (
+            parent.endswith("/output")
+            and posixpath.dirname(parent) in self._runs
+            and (f"output/{name}" in TAILED)
+        )
+
+    # -- reads ------------------------------------------------------------------
+    def read_bytes(self, path: str, offset: int = 0, size: int | None = None) -> bytes:
+        f = self.snap.files.get(path)
+        if f is not None and offset >= f.start:
+            data = f.data[offset - f.start :]
+            return data if size is None else data[:size]
+        if f is None and self._known(path):
+            raise FileNotFoundError(path)
+        return self.host.read_bytes(path, offset, size)
+
+    def stat(self, path: str) -> FileStat | None:
+        f = self.snap.files.get(path)
+        if f is not None:
+            return FileStat(path, f.size, f.mtime, False)
+        if self._known(path):
+            return None
+        return self.host.stat(path)
+
+    def listdir(self, path: str) -> list[FileStat]:
+        run = posixpath.dirname(path.rstrip("/"))
+        if path.rstrip("/").endswith("/output") and run in self._runs:
+            return [FileStat(c, 0, 0.0, True) for c, _ in self.snap.checkpoints.get(run, [])]
+        return self.host.listdir(path)
+
+    def exists(self, path: str) -> bool:
+        ck = posixpath.dirname(path)
+        run = posixpath.dirname(posixpath.dirname(ck))
+        if posixpath.basename(path) == "trainer_state.json" and run in self._runs:
+            return dict(self.snap.checkpoints.get(run, [])).get(ck, False)
+        return self.stat(path) is not None
+
+    def is_alive(self, pid: int, expect: str | None = None) -> bool:
+        proc = self.snap.procs.get(pid)
+        if proc is None:
+            return False
+        stat_line, cmdline = proc
+        if ")" not in stat_line or stat_line.rsplit(")", 1)[1].split()[0] == "Z":
+            return False
+        return expect is None or expect in cmdline.replace("\0", " ")
+
+    def disk_usage(self, path: str) -> DiskUsage:
+        if self.snap.disk is not None:
+            return self.snap.disk
+        return self.host.disk_usage(path)
+
+    # -- everything else is the real host's --------------------------------------
+    def run(self, argv, *, cwd=None, env=None, timeout=None, input=None) -> CommandResult:
+        return self.host.run(argv, cwd=cwd, env=env, timeout=timeout, input=input)
+
+    def stream(self, argv, *, cwd=None, env=None):
+        return self.host.stream(argv, cwd=cwd, env=env)
+
+    def spawn_detached(self, argv, *, cwd, log_path, pid_path, env=None) -> int:
+        return self.host.spawn_detached(
+            argv, cwd=cwd, log_path=log_path, pid_path=pid_path, env=env
+        )
+
+    def signal(self, pid: int, sig: int, *, group: bool = True) -> bool:
+        return self.host.signal(pid, sig, group=group)
+
+    def write_bytes(self, path: str, data: bytes) -> None:
+        self.host.write_bytes(path, data)
+
+    def makedirs(self, path: str) -> None:
+        self.host.makedirs(path)
+
+    def remove(self, path: str, *, recursive: bool = False) -> None:
+        self.host.remove(path, recursive=recursive)
+
+    def rename(self, src: str, dst: str) -> None:
+        self.host.rename(src, dst)
+
+    def home(self) -> str:
+        return self.host.home()
+
+    def describe(self) -> str:
+        return self.host.describe()
