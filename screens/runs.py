@@ -20,11 +20,11 @@ from tui_ft.train import (
     TrainerLog,
     catch_up,
     delete_run,
-    output_size,
     resume_run,
     stop_run,
 )
 from tui_ft.train import list_runs as engine_list_runs
+from tui_ft.train.discover import output_sizes
 from tui_ft.units import human_bytes, human_duration
 
 COLUMNS = (("", 1), ("run", 21), ("status", 18), ("step", 6), ("last loss", 9),
@@ -87,7 +87,8 @@ class RunsScreen(AreaScreen):
     def reload(self) -> None:
         host = self.tui.host
         runs = engine_list_runs(self.tui.workspace)
-        sizes = {r.run_id: output_size(host, r.paths) for r in runs}
+        by_root = output_sizes(host, [r.root for r in runs])  # one command for all runs
+        sizes = {r.run_id: by_root[r.root] for r in runs}
         marked = self.marked or ({runs[0].run_id} if runs else set())
         curves = [load_curve(host, r) for r in runs if r.run_id in marked]
         self.post_message(self.Loaded(runs, sizes, curves))

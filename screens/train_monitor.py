@@ -27,6 +27,7 @@ from tui_ft.train import (
     loss_warnings,
     run_info,
 )
+from tui_ft.train.discover import run_view
 from tui_ft.train.sampler import Sample
 from tui_ft.units import human_bytes
 
@@ -109,7 +110,8 @@ class RunMonitor(Vertical):
         paths = self.paths
         if paths is None:
             return
-        host = self.app.host  # type: ignore[attr-defined]
+        # over SSH: the run folder, the log tails and the disk usage in one command
+        host = run_view(self.app.host, paths, disk=True)  # type: ignore[attr-defined]
         info = run_info(host, paths)
         try:
             usage = host.disk_usage(paths.root)
