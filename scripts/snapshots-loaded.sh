@@ -39,7 +39,7 @@ for i in $(seq "$runs"); do
     verdict=FAILED
     failed=$((failed + 1))
   fi
-  summary=$(grep -E '^(FAILED|ERROR) |[0-9]+ (passed|failed)' "$logs/run$i.log" | tail -6)
+  summary=$(grep -E '^(FAILED|ERROR) ' "$logs/run$i.log" | tail -5; grep -v '^\s*$' "$logs/run$i.log" | tail -1)
   echo "run $i/$runs: $verdict in $((SECONDS - start)) s (load $(cut -d' ' -f1 /proc/loadavg))" >&2
   [ "$verdict" = passed ] || echo "$summary" | sed 's/^/    /' >&2
 done
