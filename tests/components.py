@@ -19,7 +19,7 @@ SSHD = "/usr/sbin/sshd"
 
 # Test folders whose every test needs a component; a `pytestmark` in a conftest.py
 # marks nothing, so these are applied at collection.
-FOLDER_MARKS = {"ssh": "ssh"}
+FOLDER_MARKS = {"ssh": "ssh", "laptop": "ssh"}
 
 
 def _missing_modules(*names: str) -> list[str]:

@@ -44,8 +44,8 @@ def _pytest(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProce
     )
 
 
-def test_every_test_under_tests_ssh_is_marked_ssh():
-    proc = _pytest(["--collect-only", "-m", "not ssh", "tests/ssh"], REPO)
+def test_every_test_under_tests_ssh_and_laptop_is_marked_ssh():
+    proc = _pytest(["--collect-only", "-m", "not ssh", "tests/ssh", "tests/laptop"], REPO)
     assert "no tests collected" in proc.stdout or " 0 selected" in proc.stdout, proc.stdout
     proc = _pytest(["--collect-only", "-m", "ssh", "tests/ssh/test_connect.py"], REPO)
     assert proc.returncode == 0 and "test_connect.py::" in proc.stdout, proc.stdout + proc.stderr
