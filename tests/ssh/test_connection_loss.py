@@ -15,14 +15,14 @@ WRITER = "i=0; while [ $i -lt 150 ]; do echo line-$i; i=$((i+1)); sleep 0.02; do
 
 
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGSTOP], ids=["killed", "frozen"])
-def test_follow_survives_a_dropped_connection(ssh_host, sshd, tmp_path, how):
+def test_follow_survives_a_dropped_connection(ssh_host, sshd, box_tmp, how):
     states: list[tuple[float, str]] = []
     ssh_host.start_heartbeat(
         interval=0.5, timeout=1.5, on_state=lambda s, _m: states.append((time.monotonic(), s))
     )
-    log = tmp_path / "train.log"
+    log = box_tmp / "train.log"
     pid = ssh_host.spawn_detached(
-        ["sh", "-c", WRITER], cwd=str(tmp_path), log_path=str(log), pid_path=str(tmp_path / "pid")
+        ["sh", "-c", WRITER], cwd=str(box_tmp), log_path=str(log), pid_path=str(box_tmp / "pid")
     )
     follower = ResumingFollower(ssh_host, str(log))
     lines: list[str] = []

@@ -17,6 +17,12 @@ def host(request):
     return request.getfixturevalue("ssh_host")
 
 
+@pytest.fixture
+def where(host, request, tmp_path):
+    """A folder `host` may write: pytest's tmp_path here, the box user's own over SSH."""
+    return request.getfixturevalue("box_tmp") if host.is_remote else tmp_path
+
+
 def _until(fn, timeout=5.0):
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -26,7 +32,7 @@ def _until(fn, timeout=5.0):
     return False
 
 
-def test_run_quotes_words_and_sets_cwd_env(host, tmp_path):
+def test_run_quotes_words_and_sets_cwd_env(host, where):
     res = host.run(
         [
             "sh",
@@ -35,11 +41,11 @@ def test_run_quotes_words_and_sets_cwd_env(host, tmp_path):
             "sh",
             "it's a $HOME; `x`",
         ],
-        cwd=str(tmp_path),
+        cwd=str(where),
         env={"GREETING": "hi there"},
     )
     assert res.returncode == 3
-    assert res.stdout == f"it's a $HOME; `x`|{tmp_path}|hi there"
+    assert res.stdout == f"it's a $HOME; `x`|{where}|hi there"
     assert res.stderr == "err\n"
     assert host.run(["no-such-program-xyz"]).returncode == 127
     assert host.run(["cat"], input="fed in").stdout == "fed in"
@@ -53,8 +59,8 @@ def test_stream_merges_stderr_and_reports_failure(host):
         list(host.stream(["sh", "-c", "echo x; exit 2"]))
 
 
-def test_closing_a_stream_kills_the_command(host, tmp_path):
-    marker = tmp_path / "marker"
+def test_closing_a_stream_kills_the_command(host, where):
+    marker = where / "marker"
     it = host.stream(["sh", "-c", f"echo ready; sleep 1; touch {marker}; sleep 30"])
     assert next(it) == "ready"
     it.close()
@@ -62,11 +68,11 @@ def test_closing_a_stream_kills_the_command(host, tmp_path):
     assert not marker.exists()
 
 
-def test_detached_process_survives_the_connection(host, tmp_path, sshd):
-    log, pid_file = tmp_path / "logs" / "out.log", tmp_path / "run" / "pid"
+def test_detached_process_survives_the_connection(host, where, sshd):
+    log, pid_file = where / "logs" / "out.log", where / "run" / "pid"
     pid = host.spawn_detached(
         ["sh", "-c", 'echo "started $RUN"; sleep 30'],
-        cwd=str(tmp_path),
+        cwd=str(where),
         log_path=str(log),
         pid_path=str(pid_file),
         env={"RUN": "r1"},
@@ -89,40 +95,40 @@ def test_detached_process_survives_the_connection(host, tmp_path, sshd):
     assert host.signal(4_194_000, signal.SIGTERM) is False
 
 
-def test_atomic_write_and_files(host, tmp_path):
-    target = tmp_path / "a" / "b" / "f.txt"
+def test_atomic_write_and_files(host, where):
+    target = where / "a" / "b" / "f.txt"
     host.write_text(str(target), "one")
     target.chmod(0o640)
     host.write_text(str(target), "two")
     assert target.read_text() == "two"
     assert target.stat().st_mode & 0o777 == 0o640  # the mode of the replaced file is kept
     assert [p.name for p in target.parent.iterdir()] == ["f.txt"]  # no temp file left
-    host.makedirs(str(tmp_path / "d" / "e"))
-    host.write_bytes(str(tmp_path / "d" / "f.bin"), b"12345")
-    names = [(s.name, s.is_dir) for s in host.listdir(str(tmp_path / "d"))]
+    host.makedirs(str(where / "d" / "e"))
+    host.write_bytes(str(where / "d" / "f.bin"), b"12345")
+    names = [(s.name, s.is_dir) for s in host.listdir(str(where / "d"))]
     assert names == [("e", True), ("f.bin", False)]
-    assert host.read_bytes(str(tmp_path / "d" / "f.bin"), 1, 2) == b"23"
-    assert host.read_bytes(str(tmp_path / "d" / "f.bin"), 3) == b"45"
+    assert host.read_bytes(str(where / "d" / "f.bin"), 1, 2) == b"23"
+    assert host.read_bytes(str(where / "d" / "f.bin"), 3) == b"45"
     with pytest.raises(FileNotFoundError):
-        host.read_bytes(str(tmp_path / "nope"))
-    assert host.stat(str(tmp_path / "nope")) is None
-    assert host.stat(str(tmp_path / "d" / "f.bin")).size == 5
-    host.rename(str(tmp_path / "d" / "f.bin"), str(tmp_path / "d" / "g.bin"))
-    assert (tmp_path / "d" / "g.bin").read_bytes() == b"12345"
-    du = host.disk_usage(str(tmp_path / "not" / "yet"))
+        host.read_bytes(str(where / "nope"))
+    assert host.stat(str(where / "nope")) is None
+    assert host.stat(str(where / "d" / "f.bin")).size == 5
+    host.rename(str(where / "d" / "f.bin"), str(where / "d" / "g.bin"))
+    assert (where / "d" / "g.bin").read_bytes() == b"12345"
+    du = host.disk_usage(str(where / "not" / "yet"))
     assert du.total > 0 and 0 <= du.free <= du.total
     with pytest.raises(HostError):
-        host.remove(str(tmp_path / "d"))
-    host.remove(str(tmp_path / "d" / "g.bin"))
-    host.remove(str(tmp_path / "d"), recursive=True)
-    assert not host.exists(str(tmp_path / "d"))
+        host.remove(str(where / "d"))
+    host.remove(str(where / "d" / "g.bin"))
+    host.remove(str(where / "d"), recursive=True)
+    assert not host.exists(str(where / "d"))
     assert host.which("sh")
     assert host.which("no-such-program-xyz") is None
     assert host.home().startswith("/")
 
 
-def test_follow_from_offset(host, tmp_path):
-    path = tmp_path / "log.jsonl"
+def test_follow_from_offset(host, where):
+    path = where / "log.jsonl"
     follower = host.follow(str(path))
     assert follower.poll() == []
     path.write_text("a\nb")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import socket
-import sys
 import time
 import urllib.request
 
@@ -24,15 +23,15 @@ http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
 """
 
 
-def test_forward_reaches_a_server_listening_on_the_box(ssh_host, tmp_path):
+def test_forward_reaches_a_server_listening_on_the_box(ssh_host, box_tmp):
     port = free_port()
-    script = tmp_path / "server.py"
+    script = box_tmp / "server.py"
     script.write_text(SERVER)
     pid = ssh_host.spawn_detached(
-        [sys.executable, str(script), str(port)],
-        cwd=str(tmp_path),
-        log_path=str(tmp_path / "server.log"),
-        pid_path=str(tmp_path / "pid"),
+        ["python3", str(script), str(port)],  # the box's python
+        cwd=str(box_tmp),
+        log_path=str(box_tmp / "server.log"),
+        pid_path=str(box_tmp / "pid"),
     )
     try:
         deadline = time.time() + 10
