@@ -29,6 +29,31 @@ def partial_path(out: str) -> str:
     return posixpath.join(parent, f".{name}.partial")
 
 
+def log_path(out: str) -> str:
+    """The log of the converter and quantiser runs for `out`: `NAME.log` beside it."""
+    return (out[:-5] if out.endswith(".gguf") else out) + ".log"
+
+
+class RunLog:
+    """Collects a tool's output lines and writes them to the log file beside the output.
+
+    The terminal gets a progress bar; the full text stays in the file (appended per step).
+    """
+
+    def __init__(self, host: Host, path: str | None) -> None:
+        self.host, self.path, self.lines = host, path, []
+
+    def add(self, line: str) -> None:
+        self.lines.append(line.rstrip("\n"))
+
+    def flush(self, title: str) -> None:
+        if not self.path:
+            return
+        old = self.host.read_text(self.path) if self.host.exists(self.path) else ""
+        self.host.write_text(self.path, old + f"==> {title}\n" + "\n".join(self.lines) + "\n")
+        self.lines = []
+
+
 def convert(
     host: Host,
     tools: LlamaCppTools,
@@ -36,8 +61,15 @@ def convert(
     out: str,
     outtype: str = "f16",
     progress: Progress | None = None,
+    *,
+    log: str | None = None,
+    check: bool = True,
 ) -> str:
-    """Convert `model_dir` to the GGUF file `out`; returns `out`. Raises GGUFError."""
+    """Convert `model_dir` to the GGUF file `out`; returns `out`. Raises GGUFError.
+
+    `check`: refuse at once (architecture, BPE pre-tokenizer) instead of after loading.
+    `log`: append the converter's output to this file.
+    """
     say = progress or (lambda _line, _frac: None)
     if outtype not in OUTTYPES:
         raise GGUFError(f"outtype must be one of {', '.join(OUTTYPES)}, got {outtype!r}")
@@ -48,19 +80,29 @@ def convert(
     # f32 sources shrink to half: the estimate errs on the safe side.
     estimate = int(weights_bytes(host, model_dir) * _SIZE_FACTOR[outtype])
     check_disk(host, out, estimate, what="the GGUF file")
+    if check:
+        from tui_ft.gguf.preflight import preflight
+
+        say("pre-flight: architecture, pre-tokenizer, disk", None)
+        bad = preflight(host, tools, model_dir, out, outtype).first_failure()
+        if bad is not None:
+            raise GGUFError(f"{model_dir}: {bad.detail}; fix: {bad.fix}")
     tmp = partial_path(out)
+    runlog = RunLog(host, log)
     host.makedirs(posixpath.dirname(out) or ".")
     argv = [tools.python, tools.converter, model_dir, "--outfile", tmp, "--outtype", outtype]
     lines: list[str] = []
     try:
         for line in host.stream(argv, env=tools.converter_env or None):
             lines.append(line)
+            runlog.add(line)
             m = _PERCENT.search(line)
             say(line, int(m.group(1)) / 100 if m else None)
         host.rename(tmp, out)
     except HostError as exc:
         raise GGUFError(f"conversion of {model_dir} failed: {exc}: {_reason(lines)}") from exc
     finally:
+        runlog.flush(f"convert {model_dir} -> {out} ({outtype})")
         if host.exists(tmp):
             host.remove(tmp)
     return out

@@ -32,6 +32,13 @@ class GGUFInfo:
     def type_counts(self) -> dict[str, int]:
         return dict(Counter(t.type for t in self.tensors))
 
+    @property
+    def bits_per_weight(self) -> float:
+        """Tensor data bits over weights, all tensors (what llama.cpp prints as BPW)."""
+        bits = sum(tensor_bits(t) for t in self.tensors)
+        count = sum(_elements(t) for t in self.tensors)
+        return bits / count if count else 0.0
+
     def to_json(self) -> dict:
         return asdict(self)
 
@@ -73,3 +80,22 @@ def read_gguf_info(path: str) -> GGUFInfo:
         file_type=_field(reader, "general.file_type"),
         tensors=tensors,
     )
+
+
+def type_bpw(type_name: str) -> float:
+    """Bits per weight of one GGML type (Q5_0: 5.5, Q8_0: 8.5, F16: 16)."""
+    from gguf import GGML_QUANT_SIZES, GGMLQuantizationType
+
+    block, size = GGML_QUANT_SIZES[GGMLQuantizationType[type_name]]
+    return size * 8 / block
+
+
+def _elements(t: TensorInfo) -> int:
+    n = 1
+    for d in t.shape:
+        n *= d
+    return n
+
+
+def tensor_bits(t: TensorInfo) -> float:
+    return _elements(t) * type_bpw(t.type)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from dataclasses import dataclass, field
 
 from tui_ft.gguf.tools import GGUFError, host_python
 from tui_ft.host.base import Host
@@ -27,8 +28,52 @@ print(json.dumps({"modelfile": template.get_ollama_modelfile(tokenizer)}))
 """
 
 
-def modelfile_text(host: Host, model_dir: str, template: str, gguf_name: str) -> str:
-    """The Modelfile for `gguf_name` (a file name beside it) with `template`'s format."""
+@dataclass
+class ModelfileSpec:
+    """What of a Modelfile matters for the prompt: FROM, ADAPTER, TEMPLATE, SYSTEM, stops."""
+
+    from_: str | None = None
+    adapter: str | None = None
+    template: str | None = None
+    system: str | None = None
+    stops: list[str] = field(default_factory=list)
+
+
+_COMMAND = re.compile(
+    r'(?ms)^(FROM|ADAPTER|TEMPLATE|SYSTEM|PARAMETER)\s+("""(.*?)"""|"([^"\n]*)"|(.*?)$)'
+)
+
+
+def parse_modelfile(text: str) -> ModelfileSpec:
+    """Ollama's Modelfile commands (triple-quoted, quoted or bare values)."""
+    spec = ModelfileSpec()
+    for m in _COMMAND.finditer(text):
+        cmd = m.group(1)
+        value = next(g for g in (m.group(3), m.group(4), m.group(5)) if g is not None)
+        if cmd == "PARAMETER":
+            name, _, arg = value.strip().partition(" ")
+            if name == "stop":
+                spec.stops.append(
+                    json.loads(arg.strip()) if arg.strip().startswith('"') else arg.strip()
+                )
+        elif cmd == "FROM":
+            spec.from_ = value.strip()
+        elif cmd == "ADAPTER":
+            spec.adapter = value.strip()
+        elif cmd == "TEMPLATE":
+            spec.template = value
+        else:
+            spec.system = value
+    return spec
+
+
+def modelfile_text(
+    host: Host, model_dir: str, template: str, gguf_name: str, adapter_name: str | None = None
+) -> str:
+    """The Modelfile for `gguf_name` (a file name beside it) with `template`'s format.
+
+    With `adapter_name` (an adapter GGUF beside it) Ollama applies the LoRA at load time.
+    """
     res = host.run([host_python(host), "-c", _SCRIPT, model_dir, template], timeout=300)
     lines = res.stdout.strip().splitlines()
     if not res.ok or not lines:
@@ -45,14 +90,24 @@ def modelfile_text(host: Host, model_dir: str, template: str, gguf_name: str) ->
     text, n = re.subn(r"(?m)^FROM .*$", f"FROM ./{gguf_name}", text, count=1)
     if n != 1:
         raise GGUFError("LLaMA-Factory's Modelfile has no FROM line")
+    if adapter_name:
+        text = text.replace(f"FROM ./{gguf_name}", f"FROM ./{gguf_name}\nADAPTER ./{adapter_name}")
     return text
 
 
-def write_modelfile(host: Host, model_dir: str, template: str, gguf_path: str) -> str:
-    """Write `Modelfile` beside `gguf_path`; returns its path."""
+def write_modelfile(
+    host: Host, model_dir: str, template: str, gguf_path: str, adapter_path: str | None = None
+) -> str:
+    """Write `Modelfile` beside `gguf_path` (and `adapter_path`, when given); returns its path."""
     folder, name = posixpath.split(gguf_path)
     path = posixpath.join(folder, MODELFILE)
-    host.write_text(path, modelfile_text(host, model_dir, template, name))
+    adapter = None
+    if adapter_path:
+        # Ollama resolves FROM and ADAPTER relative to the Modelfile: both sit beside it.
+        if posixpath.dirname(adapter_path) != folder:
+            raise GGUFError(f"put the adapter GGUF beside {gguf_path} (it is {adapter_path})")
+        adapter = posixpath.basename(adapter_path)
+    host.write_text(path, modelfile_text(host, model_dir, template, name, adapter))
     return path
 
 

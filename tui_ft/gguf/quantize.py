@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tui_ft.gguf.convert import partial_path
+from tui_ft.gguf.convert import RunLog, partial_path
 from tui_ft.gguf.inspect import GGUFInfo
 from tui_ft.gguf.tools import GGUFError, LlamaCppTools
 from tui_ft.host.base import Host, HostError
@@ -32,6 +32,13 @@ QUANT_TYPES = (
     "Q3_K_S",
     "Q2_K",
 )
+IQ_TYPES = (
+    "IQ1_S", "IQ1_M", "IQ2_XXS", "IQ2_XS", "IQ2_S", "IQ2_M",
+    "IQ3_XXS", "IQ3_XS", "IQ3_S", "IQ3_M", "IQ4_XS", "IQ4_NL",
+)  # fmt: skip
+IMATRIX_REQUIRED = IQ_TYPES
+"""The i-quants place their few bits by importance: llama-quantize refuses the smallest
+without a matrix, and the rest lose far more quality without one."""
 _K_TYPES = {"Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "Q8_K"}
 _STEP = re.compile(r"^\[\s*(\d+)/\s*(\d+)\]")
 _FALLBACK = re.compile(
@@ -96,26 +103,45 @@ def quantize(
     threads: int | None = None,
     progress: Progress | None = None,
     inspect: Callable[[str], GGUFInfo] | None = None,
+    log: str | None = None,
+    imatrix: str | None = None,
 ) -> QuantResult:
-    """Quantise `src` into `out` (temporary name, renamed on success)."""
+    """Quantise `src` into `out` (temporary name, renamed on success).
+
+    `imatrix`: an importance matrix file (llama-quantize only); `log`: append the output there.
+    """
     say = progress or (lambda _line, _frac: None)
     qtype = qtype.upper()
-    if qtype not in QUANT_TYPES:
+    if qtype not in QUANT_TYPES and qtype not in IQ_TYPES:
         raise GGUFError(f"quantisation type must be one of {', '.join(QUANT_TYPES)}, got {qtype}")
     src_stat = host.stat(src)
     if src_stat is None:
         raise GGUFError(f"{src}: no such GGUF file")
     nthreads = str(threads or min(os.cpu_count() or 2, 8))
     tmp = partial_path(out)
+    if qtype in IMATRIX_REQUIRED and not imatrix:
+        raise GGUFError(
+            f"{qtype} is an i-quant and needs an importance matrix (llama.cpp refuses the "
+            "smallest without one, the others lose much more quality): pass --imatrix DATASET, "
+            "or choose a K-quant such as Q4_K_M"
+        )
+    if imatrix and not tools.quantize:
+        raise GGUFError(
+            "an importance matrix needs llama.cpp's llama-quantize (llama-cpp-python's "
+            "quantiser cannot take one): build it with `tui-ft gguf-tools` or set llama_cpp_dir"
+        )
     if tools.quantize:
-        argv = [tools.quantize, src, tmp, qtype, nthreads]
+        argv = [tools.quantize] + (["--imatrix", imatrix] if imatrix else [])
+        argv += [src, tmp, qtype, nthreads]
     else:
         argv = [tools.python, "-c", _PY_QUANTIZE, src, tmp, qtype, nthreads]
     lines: list[str] = []
     logged: list[Fallback] = []
+    runlog = RunLog(host, log)
     try:
         for line in host.stream(argv):
             lines.append(line)
+            runlog.add(line)
             m = _STEP.match(line.strip())
             if (fb := _FALLBACK.search(line)) is not None:
                 name, ncols, _block, wanted, got = fb.groups()
@@ -126,6 +152,7 @@ def quantize(
         tail = " | ".join(ln.strip() for ln in lines[-3:] if ln.strip())
         raise GGUFError(f"quantising {src} to {qtype} failed: {exc}: {tail}") from exc
     finally:
+        runlog.flush(f"quantise {src} -> {out} ({qtype})")
         if host.exists(tmp):
             host.remove(tmp)
     size = host.stat(out).size  # type: ignore[union-attr]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from tui_ft.gguf.inspect import GGUFInfo, read_gguf_info
+from tui_ft.gguf.template_check import TemplateReport
 from tui_ft.gguf.tools import GGUFError, host_python
 from tui_ft.gguf.verify import VerifyReport
 from tui_ft.host.base import Host
@@ -32,3 +33,18 @@ def verify_on(host: Host, path: str, hf_dir: str | None = None) -> VerifyReport:
     """Always a subprocess, also locally: llama.cpp's native logs and memory stay out of the TUI."""
     args = ["gguf-verify", path] + (["--hf", hf_dir] if hf_dir else [])
     return VerifyReport.from_json(_json_command(host, args, f"verifying {path}"))
+
+
+def template_check_on(
+    host: Host, path: str, hf_dir: str, template: str, modelfile: str | None = None
+) -> TemplateReport:
+    """The template check, in a subprocess on the host (llamafactory, llama-cpp-python)."""
+    args = ["gguf-check-template", path, "--hf", hf_dir, "--template", template]
+    args += ["--modelfile", modelfile] if modelfile else []
+    return TemplateReport.from_json(_json_command(host, args, f"checking the template of {path}"))
+
+
+def perplexity_on(host: Host, path: str, data: str, lora: str | None = None) -> float:
+    """Perplexity of `path` (plus adapter `lora`) on the held-out slice of dataset `data`."""
+    args = ["gguf-perplexity", path, "--data", data] + (["--lora", lora] if lora else [])
+    return float(_json_command(host, args, f"perplexity of {path}", timeout=3600)["value"])

@@ -2,7 +2,8 @@
 
 The sdist of the installed version is downloaded with pip (the user's own index
 settings apply) into the host's cache, and only the converter, its `conversion`
-package and `gguf-py` are unpacked. Later calls, tests and CI reuse the cache.
+package, the LoRA converter and `gguf-py` are unpacked. Later calls, tests and CI reuse
+the cache.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from collections.abc import Callable
 
 from tui_ft.host.base import Host, HostError
 
-MARKER = ".complete"
-MEMBERS = ("convert_hf_to_gguf.py", "conversion/", "gguf-py/")
+MARKER = ".complete-2"
+"""Bumped whenever MEMBERS grows: a cache unpacked with fewer members is fetched again."""
+MEMBERS = ("convert_hf_to_gguf.py", "convert_lora_to_gguf.py", "conversion/", "gguf-py/")
 
 _EXTRACT = """
 import sys, tarfile, os

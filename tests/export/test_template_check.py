@@ -1,0 +1,102 @@
+"""The template check before hand-off: GGUF chat template, BOS, stop tokens, Modelfile."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui_ft.gguf.convert import convert
+from tui_ft.gguf.modelfile import modelfile_text
+from tui_ft.gguf.template_check import check_template
+from tui_ft.host import LocalHost
+
+pytestmark = pytest.mark.gguf
+
+
+@pytest.fixture(scope="module")
+def no_bos_gguf(demo_workspace: Path, tools, tmp_path_factory) -> tuple[Path, Path]:
+    """(model, GGUF) of the demo with the fix the BOS check names applied."""
+    root = tmp_path_factory.mktemp("nobos")
+    model = root / "tiny"
+    shutil.copytree(demo_workspace / "models" / "tiny-llama-demo", model)
+    cfg = json.loads((model / "tokenizer_config.json").read_text())
+    cfg["add_bos_token"] = False
+    (model / "tokenizer_config.json").write_text(json.dumps(cfg))
+    return model, Path(convert(LocalHost(), tools, str(model), str(root / "tiny-f16.gguf")))
+
+
+def _by_name(report) -> dict[str, object]:
+    return {i.name: i for i in report.items}
+
+
+def test_demo_gguf_adds_a_bos_that_training_never_saw(demo_gguf: Path, demo_model: Path):
+    mf = modelfile_text(LocalHost(), str(demo_model), "default", demo_gguf.name)
+    report = check_template(str(demo_gguf), str(demo_model), "default", mf)
+    items = _by_name(report)
+    assert items["chat template"].ok and items["Modelfile TEMPLATE"].ok
+    assert items["stop tokens"].ok and items["Modelfile stop"].ok
+    assert not items["BOS"].ok and not report.ok
+    assert f'"add_bos_token": false in {demo_model}/tokenizer_config.json' in items["BOS"].fix
+    assert report.training_prompt.startswith("Human: Who are you?</s>\nAssistant:")
+    assert report.gguf_prompt == "<s>" + report.training_prompt
+
+
+def test_the_named_fix_makes_the_check_pass(no_bos_gguf):
+    model, gguf = no_bos_gguf
+    mf = modelfile_text(LocalHost(), str(model), "default", gguf.name)
+    report = check_template(str(gguf), str(model), "default", mf)
+    assert report.ok, [i for i in report.items if not i.ok]
+    assert report.gguf_prompt == report.training_prompt == report.modelfile_prompt
+
+
+def test_another_template_fails_with_the_fix_named(no_bos_gguf):
+    model, gguf = no_bos_gguf
+    report = check_template(str(gguf), str(model), "qwen")
+    items = _by_name(report)
+    assert not items["chat template"].ok
+    assert "tui-ft export --template qwen" in items["chat template"].fix
+    assert "<|im_start|>" in report.training_prompt
+    assert not items["stop tokens"].ok and 'PARAMETER stop "<|im_end|>"' in items["stop tokens"].fix
+
+
+def test_an_edited_modelfile_template_is_caught(no_bos_gguf, tmp_path: Path):
+    model, gguf = no_bos_gguf
+    mf = modelfile_text(LocalHost(), str(model), "default", gguf.name)
+    edited = mf.replace("Human: {{ .Content }}", "User: {{ .Content }}")
+    edited = edited.replace('PARAMETER stop "</s>"\n', "")
+    assert edited != mf
+    report = check_template(str(gguf), str(model), "default", edited)
+    items = _by_name(report)
+    assert items["chat template"].ok  # the GGUF itself is fine: only Ollama would ramble
+    assert not items["Modelfile TEMPLATE"].ok and "'Human: " in items["Modelfile TEMPLATE"].detail
+    assert "--modelfile --template default" in items["Modelfile TEMPLATE"].fix
+    assert items["Modelfile stop"].ok  # </s> is an end-of-generation token in the GGUF anyway
+    (tmp_path / "Modelfile").write_text(edited)
+    proc = subprocess.run(
+        [sys.executable, "-m", "tui_ft", "gguf-check-template", str(gguf), "--hf", str(model),
+         "--template", "default", "--modelfile", str(tmp_path / "Modelfile")],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert "FAIL Modelfile TEMPLATE" in proc.stdout and "ok   chat template" in proc.stdout
+
+
+def test_gguf_verify_on_the_demo_uses_the_recorded_template(demo_model: Path, tmp_path: Path):
+    """No --template: the demo model records `default`; the BOS mismatch fails verify."""
+    out = tmp_path / "g" / "demo-f16.gguf"
+    proc = subprocess.run(
+        [sys.executable, "-m", "tui_ft", "gguf", str(demo_model), "--out", str(out),
+         "--modelfile", "--verify"],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert proc.returncode == 1
+    assert "template check (default): MISMATCH" in proc.stdout
+    assert "BOS:" in proc.stderr and '"add_bos_token": false' in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert (out.parent / "Modelfile").exists()
+    assert "==> convert" in (out.parent / "demo-f16.log").read_text()

@@ -1,0 +1,213 @@
+"""The whole GGUF step as one call with a structured result (CLI table, --json, screen).
+
+pre-flight -> convert (model, or adapter, or merge-then-convert when the adapter can't be
+a GGUF adapter) -> quantise each type -> perplexity per file -> Modelfile -> template
+check. Tool output goes to `NAME.log` beside the output; `progress(step, line, fraction)`
+gets every line, for a bar or for `-v`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+from tui_ft.gguf.adapter import convert_adapter, merge_reasons, resolve_adapter
+from tui_ft.gguf.convert import convert, log_path
+from tui_ft.gguf.inspect import type_bpw
+from tui_ft.gguf.preflight import Preflight, preflight
+from tui_ft.gguf.quantize import Fallback, quantize, quantized_name
+from tui_ft.gguf.template_check import TemplateReport
+from tui_ft.gguf.tools import GGUFError, LlamaCppTools
+from tui_ft.host.base import Host
+
+Progress = Callable[[str, str, float | None], None]
+"""(step, line, fraction done or None)."""
+
+
+@dataclass
+class GGUFSpec:
+    model: str
+    out: str
+    outtype: str = "f16"
+    quants: list[str] = field(default_factory=list)
+    adapter: str | None = None
+    base_gguf: str | None = None
+    modelfile: bool = False
+    template: str | None = None
+    perplexity_data: str | None = None
+    imatrix: str | None = None
+
+
+@dataclass
+class FallbackGroup:
+    """Tensors of one kind (attn_q, ffn_down, ...) that got another type than asked."""
+
+    role: str
+    wanted: str | None
+    got: str
+    count: int
+    bpw: float
+
+
+@dataclass
+class FileRow:
+    path: str
+    kind: str  # f16 | bf16 | q8_0 | Q4_K_M ... | adapter
+    size: int
+    bpw: float
+    perplexity: float | None = None
+    fallbacks: list[FallbackGroup] = field(default_factory=list)
+
+
+@dataclass
+class GGUFRun:
+    mode: str  # model | adapter | merged
+    source: str = ""
+    """The Hugging Face folder converted (the merged folder when merged)."""
+    files: list[FileRow] = field(default_factory=list)
+    reason: str | None = None
+    """Why an adapter was merged instead of converted as an adapter."""
+    preflight: Preflight | None = None
+    template: str | None = None
+    template_check: TemplateReport | None = None
+    modelfile: str | None = None
+    log: str = ""
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def group_fallbacks(fallbacks: list[Fallback]) -> list[FallbackGroup]:
+    groups: dict[tuple[str, str | None, str], int] = {}
+    for fb in fallbacks:
+        parts = fb.tensor.split(".")
+        role = ".".join(parts[2:]) if parts[0] == "blk" else fb.tensor
+        role = role.removesuffix(".weight")
+        key = (role, fb.wanted, fb.got)
+        groups[key] = groups.get(key, 0) + 1
+    return [
+        FallbackGroup(role, wanted, got, n, round(type_bpw(got), 2))
+        for (role, wanted, got), n in sorted(groups.items())
+    ]
+
+
+def run_gguf(
+    host: Host,
+    tools: LlamaCppTools,
+    spec: GGUFSpec,
+    progress: Progress | None = None,
+    *,
+    inspect: Callable[[str], object] | None = None,
+    perplexity: Callable[[str, str | None], float] | None = None,
+    check_template: Callable[[str, str, str, str | None], TemplateReport] | None = None,
+) -> GGUFRun:
+    """Run the GGUF step; raises GGUFError (a failed pre-flight names its fix)."""
+    say = progress or (lambda _s, _l, _f: None)
+    log = log_path(spec.out)
+    if host.exists(log):
+        host.remove(log)
+    run = GGUFRun(mode="model", log=log, template=spec.template)
+    clock = time.monotonic()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.monotonic()
+        run.seconds[name] = round(now - clock, 2)
+        clock = now
+
+    source = spec.model
+    adapter_dir = resolve_adapter(host, spec.adapter) if spec.adapter else None
+    if adapter_dir:
+        reasons = merge_reasons(host, tools.python, spec.model, adapter_dir)
+        run.mode = "merged" if reasons else "adapter"
+        run.reason = "; ".join(reasons) or None
+    say("pre-flight", "architecture, pre-tokenizer, disk", None)
+    weights = adapter_dir if run.mode == "adapter" else None
+    run.preflight = preflight(host, tools, spec.model, spec.out, spec.outtype, weights_dir=weights)
+    lap("preflight")
+    bad = run.preflight.first_failure()
+    if bad is not None:
+        raise GGUFError(f"{spec.model}: {bad.detail}; fix: {bad.fix}")
+    if run.mode == "merged":
+        source = _merge(host, spec, adapter_dir, run, say)  # type: ignore[arg-type]
+        lap("merge")
+    run.source = source
+    step = lambda name: lambda line, frac: say(name, line, frac)  # noqa: E731
+    if run.mode == "adapter":
+        convert_adapter(host, tools, spec.model, adapter_dir, spec.out, spec.outtype,  # type: ignore[arg-type]
+                        step("convert adapter"), log=log)  # fmt: skip
+    else:
+        convert(host, tools, source, spec.out, spec.outtype, step("convert"), log=log, check=False)
+    lap("convert")
+    run.files.append(_row(host, spec.out, "adapter" if run.mode == "adapter" else spec.outtype,
+                          inspect))  # fmt: skip
+    final, base = spec.out, spec.out
+    if run.mode == "adapter":
+        base = final = spec.base_gguf or _base_gguf(host, tools, spec, log, step)
+        lap("convert base")
+    for qtype in spec.quants:
+        target = quantized_name(base, qtype.upper())
+        res = quantize(host, tools, base, target, qtype, progress=step(f"quantise {qtype.upper()}"),
+                       inspect=inspect, log=log, imatrix=spec.imatrix)  # type: ignore[arg-type]  # fmt: skip
+        row = _row(host, target, res.qtype, inspect)
+        row.fallbacks = group_fallbacks(res.fallbacks)
+        run.files.append(row)
+        final = target
+        lap(f"quantise {res.qtype}")
+    if perplexity and spec.perplexity_data:
+        if run.mode == "adapter":
+            _add_base_row(host, run, base, spec, inspect)
+        for row in run.files:
+            say("perplexity", row.path, None)
+            model, lora = (base, row.path) if row.kind == "adapter" else (row.path, None)
+            row.perplexity = perplexity(model, lora)
+        lap("perplexity")
+    if spec.modelfile and spec.template:
+        from tui_ft.gguf.modelfile import write_modelfile
+
+        adapter_file = spec.out if run.mode == "adapter" else None
+        run.modelfile = write_modelfile(host, source, spec.template, final, adapter_file)
+        lap("modelfile")
+    if check_template and spec.template:
+        say("template check", final, None)
+        run.template_check = check_template(final, source, spec.template, run.modelfile)
+        lap("template check")
+    return run
+
+
+def _row(host: Host, path: str, kind: str, inspect) -> FileRow:
+    size = host.stat(path).size  # type: ignore[union-attr]
+    bpw = round(inspect(path).bits_per_weight, 2) if inspect else 0.0
+    return FileRow(path, kind, size, bpw)
+
+
+def _add_base_row(host: Host, run: GGUFRun, base: str, spec: GGUFSpec, inspect) -> None:
+    if not any(r.path == base for r in run.files):
+        run.files.insert(0, _row(host, base, spec.outtype + " (base)", inspect))
+
+
+def _base_gguf(host: Host, tools: LlamaCppTools, spec: GGUFSpec, log: str, step) -> str:
+    """The base model's GGUF beside the adapter (converted once, then reused)."""
+    name = posixpath.basename(spec.model.rstrip("/")) + f"-{spec.outtype}.gguf"
+    path = posixpath.join(posixpath.dirname(spec.out), name)
+    if not host.exists(path):
+        convert(host, tools, spec.model, path, spec.outtype, step("convert base"), log=log)
+    return path
+
+
+def _merge(host: Host, spec: GGUFSpec, adapter_dir: str, run: GGUFRun, say: Progress) -> str:
+    from tui_ft.export import ExportSpec, run_export
+
+    stem = posixpath.basename(spec.out)
+    stem = stem[:-5] if stem.endswith(".gguf") else stem
+    merged = posixpath.join(posixpath.dirname(spec.out), f"{stem}-merged")
+    if host.exists(merged):
+        raise GGUFError(f"{merged} already exists (an earlier merge?): remove it or choose --out")
+    say("merge", f"merging instead of an adapter GGUF: {run.reason}", None)
+    export = ExportSpec(model=spec.model, adapter=adapter_dir, export_dir=merged,
+                        template=spec.template or "default")  # fmt: skip
+    run_export(host, export, lambda line: say("merge", line, None))
+    return merged
