@@ -12,9 +12,10 @@ is bound to 127.0.0.1 only.
 from __future__ import annotations
 
 import logging
+import threading
 from typing import TYPE_CHECKING
 
-from tui_ft.host.base import HostError
+from tui_ft.host.base import ConnectionLost, HostError
 
 if TYPE_CHECKING:
     import sshtunnel
@@ -34,6 +35,8 @@ class Tunnel:
         self.remote = (remote_host, remote_port)
         self.local_port = local_port
         self._fwd: sshtunnel.SSHTunnelForwarder | None = None
+        self._gen = -1  # the host connection generation this forward was made on
+        self._lock = threading.Lock()
 
     @property
     def url(self) -> str:
@@ -84,6 +87,7 @@ class Tunnel:
                 f"{self.remote[0]}:{self.remote[1]} on {self.host.describe()}: {exc}"
             ) from exc
         self._fwd = fwd
+        self._gen = self.host.generation
         self.local_port = fwd.local_bind_port  # keep the same port across restarts
         return self
 
@@ -92,8 +96,21 @@ class Tunnel:
         return self._fwd is not None and self._fwd.is_active
 
     def ensure(self) -> None:
-        """Restart after a connection loss (same local port, so open URLs keep working)."""
-        if not self.active:
+        """Re-create the forward after a reconnect (same local port, so open URLs and an
+        open chat keep working). Cheap when nothing changed: two attribute reads, no
+        traffic; call it before each request.
+
+        The forward has its own SSH connection, which died with the main one (a cut) or
+        hangs with it (a freeze) without knowing: the host's `generation` tells.
+        Raises ConnectionLost while the link is down.
+        """
+        if not self.host.link.up:
+            raise ConnectionLost(f"{self.host.describe()}: link down, the forward waits")
+        if self._fwd is not None and self._gen == self.host.generation and self.active:
+            return
+        with self._lock:
+            if self._fwd is not None and self._gen == self.host.generation and self.active:
+                return  # another thread re-created it meanwhile
             self.stop()
             self.start()
 
