@@ -9,12 +9,12 @@ from __future__ import annotations
 from tui_ft.checks.base import CheckResult, fail
 from tui_ft.checks.disk import disk_checks
 from tui_ft.checks.gpu_checks import gpu_checks
+from tui_ft.checks.lf_check import llamafactory_check
 from tui_ft.checks.probe import box_python, parse_json_tail, probe_torch
 from tui_ft.checks.system import (
     cpu_ram_checks,
     hub_check,
     llama_cpp_check,
-    llamafactory_check,
     python_check,
 )
 from tui_ft.checks.torch_checks import torch_checks
@@ -32,7 +32,7 @@ def system_checks(host: Host, config: Config, refresh: bool = False) -> list[Che
         *torch_checks(probe_torch(host, refresh=refresh), seen),
         *gpus,
         *cpu_ram_checks(),
-        llamafactory_check(),
+        llamafactory_check(host),
         llama_cpp_check(config.llama_cpp_dir),
         hub_check(),
     ]

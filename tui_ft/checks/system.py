@@ -1,4 +1,4 @@
-"""Checks of this machine that need no torch: Python, CPU/RAM, packages, tooling, hub env."""
+"""Checks of this machine that need no torch: Python, CPU/RAM, tooling, hub env."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from importlib import metadata
 from tui_ft.checks.base import CheckResult, fail, ok, warn
 from tui_ft.units import human_bytes
 
-MIN_PYTHON = (3, 11)
+MIN_PYTHON = (3, 10)  # LLaMA-Factory 0.9.2/0.9.3 boxes made with python=3.10
 LOW_RAM = 4 * 1024**3
 HUB_ENV = (
     "USE_MODELSCOPE_HUB",
@@ -34,7 +34,7 @@ def python_check() -> CheckResult:
     v = sys.version_info
     text = f"Python {v.major}.{v.minor}.{v.micro} ({sys.executable})"
     if v[:2] < MIN_PYTHON:
-        return fail("python", text, "use Python >= 3.11 (a conda env or the box's python3.11)")
+        return fail("python", text, "use Python >= 3.10 (a conda env or the box's python3)")
     return ok("python", text)
 
 
@@ -51,21 +51,6 @@ def cpu_ram_checks() -> list[CheckResult]:
     else:
         out.append(ok("ram", text, data=data))
     return out
-
-
-def llamafactory_check() -> CheckResult:
-    version = _version("llamafactory")
-    if version is None:
-        return fail("llamafactory", "LLaMA-Factory not installed", "pip install 'tui-ft[train]'")
-    sibling = os.path.join(os.path.dirname(sys.executable), "llamafactory-cli")
-    cli = shutil.which("llamafactory-cli") or (sibling if os.access(sibling, os.X_OK) else None)
-    if cli is None:
-        return warn(
-            "llamafactory",
-            f"llamafactory {version} installed but llamafactory-cli is not on PATH",
-            "activate the environment that holds it (its bin/ on PATH)",
-        )
-    return ok("llamafactory", f"llamafactory {version} ({cli})")
 
 
 def llama_cpp_check(llama_cpp_dir: str | None) -> CheckResult:
