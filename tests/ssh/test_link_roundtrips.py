@@ -59,3 +59,10 @@ def test_round_trips_per_action_do_not_grow_with_runs(ssh_host, box_runs):
         counts[n] = (listing.total, sizes.total, one.total)
     assert counts[3] == counts[24], counts
     assert all(c <= 2 for c in counts[24]), counts
+
+
+def test_a_box_without_python_gets_the_same_listing(ssh_host, box_runs):
+    ws = Workspace(ssh_host, str(box_runs(4)))
+    with_python = [r.to_json() for r in list_runs(ws)]
+    ssh_host.python = "/nonexistent/python3"  # the shell reader answers instead
+    assert [r.to_json() for r in list_runs(ws)] == with_python
