@@ -78,7 +78,7 @@ def load_train_yaml(path: str, ws, *, local: bool):
         cfg = TrainConfig.from_yaml(text, source=path)
     except (OSError, ValueError) as exc:
         raise CLIError(str(exc)) from exc
-    if "dataset_dir" not in (cfg.raw or {}):
+    if "dataset_dir" not in (cfg.raw or {}) and not cfg.uses_v1:  # v1 refuses unknown keys
         cfg.dataset_dir = ws.datasets
     if local:  # relative paths mean the caller's folder, not the run folder
         for key in ("model_name_or_path", "dataset_dir"):

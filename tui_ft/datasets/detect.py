@@ -4,7 +4,8 @@ Kinds: alpaca (instruction/input/output, optional system/history), sharegpt (a l
 turns with any role/content tag names), OpenAI-style messages (role/content with
 user/assistant, proposed as sharegpt with those tags: LLaMA-Factory's `openai`
 converter appends a "detailed thinking off" system prompt), pre-training text, and
-preference data (chosen/rejected) in either layout.
+preference data (chosen/rejected) in either layout; and LLaMA-Factory's v1 messages
+(content as a list of typed parts, see `v1.py`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
+
+from tui_ft.datasets.v1 import KIND as V1_KIND
+from tui_ft.datasets.v1 import NOTE as V1_NOTE
+from tui_ft.datasets.v1 import is_v1
 
 PROMPT_KEYS = ("instruction", "prompt", "question")
 QUERY_KEYS = ("input", "query")
@@ -44,6 +49,8 @@ def detect_format(records: list[Any], file_name: str) -> Detection:
     dicts = [r for r in records if isinstance(r, dict)]
     if not dicts:
         return Detection("unknown", {"file_name": file_name}, ["no JSON objects to look at"])
+    if is_v1(dicts):  # content as typed parts: only the v1 engine reads it
+        return Detection(V1_KIND, {"file_name": file_name}, [V1_NOTE])
     keys: Counter[str] = Counter(k for r in dicts for k in r)
     msgs = next((k for k in MESSAGE_KEYS if k in keys), None)
     if msgs is None:  # any field holding a list of objects is a conversation

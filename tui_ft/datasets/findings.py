@@ -97,6 +97,8 @@ class LintReport:
                  f"{self.warnings} warnings"]  # fmt: skip
         if self.placeholders:
             parts.append("placeholders " + ", ".join(f"{{{{{p}}}}}" for p in self.placeholders))
+        if self.kind == "v1 messages":  # the v0 engine cannot read it: say so where it shows
+            parts.append("needs LLaMA-Factory's v1 engine (USE_V1=1)")
         return " · ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:

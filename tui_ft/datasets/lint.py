@@ -20,8 +20,10 @@ from tui_ft.datasets.entry import Mapping, check_entry
 from tui_ft.datasets.findings import Finding, LintReport
 from tui_ft.datasets.readers import iter_records
 from tui_ft.datasets.records import DataError, Record
-from tui_ft.datasets.rules import RecordRules
+from tui_ft.datasets.rules import RecordRules, fingerprint
 from tui_ft.datasets.turns import record_turns, turns_text
+from tui_ft.datasets.v1 import KIND as V1_KIND
+from tui_ft.datasets.v1 import V1Rules, v1_turns
 from tui_ft.host.base import Host, HostError
 
 SAMPLE = 200
@@ -47,6 +49,8 @@ def lint_file(
         return report
     detection = detect_format([r.data for r in head], posixpath.basename(path.rstrip("/")))
     report.kind, report.notes = detection.kind, list(detection.notes)
+    if detection.kind == V1_KIND:
+        return _lint_v1(report, head, records, model, cutoff_len, started)
     report.entry = entry if entry is not None else detection.entry
     for problem in check_entry(report.entry):
         where = f"entry.{problem.field}" if problem.field else "entry"
@@ -81,6 +85,36 @@ def lint_file(
                        f"entry does not fit the data (detected: {detection.kind})", entry_source,
                        None, None, col))  # fmt: skip
     report.placeholders = dict(rules.placeholders)
+    if counter is not None:
+        report.tokens = counter.finish(report.add)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _lint_v1(report: LintReport, head: list[Record], records: Any, model: str | None,
+             cutoff_len: int | None, started: float) -> LintReport:  # fmt: skip
+    """The v1 format by its own rules (its content parts are not v0's strings)."""
+    report.entry = {"file_name": posixpath.basename(report.path.rstrip("/"))}
+    rules = V1Rules(report.add)
+    counter = None
+    if model:
+        from tui_ft.datasets.tokens import TokenCounter
+
+        counter = TokenCounter(model, cutoff_len)
+    hashes = array("q")
+    count = 0
+    try:
+        for rec in _chain(head, records):
+            rules.check(rec)
+            hashes.append(fingerprint(rec.data))
+            if counter is not None:
+                counter.add(turns_text(v1_turns(rec.data)), rec.path, rec.line, rec.index)
+                counter.maybe_flush(report.add)
+            count += 1
+    except DataError as exc:
+        report.add(Finding("parse", "error", exc.reason, exc.path, exc.line, count, None))
+    report.records = count
+    _duplicates(hashes, report)
     if counter is not None:
         report.tokens = counter.finish(report.add)
     report.seconds = time.perf_counter() - started

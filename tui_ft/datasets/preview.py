@@ -12,7 +12,8 @@ from typing import Any
 from tui_ft.datasets.detect import detect_format
 from tui_ft.datasets.entry import Mapping
 from tui_ft.datasets.readers import iter_records, read_slice
-from tui_ft.datasets.turns import record_turns
+from tui_ft.datasets.turns import Turn, record_turns
+from tui_ft.datasets.v1 import is_v1_record, v1_turns
 from tui_ft.host.base import Host
 
 
@@ -33,12 +34,17 @@ def preview_page(
                 break
         entry = detect_format(head, posixpath.basename(path)).entry
     mapping = Mapping.from_entry(entry)
+
+    def turns(data: Any) -> list[Turn]:
+        # v1 samples show their reasoning and tool calls as turns of their own
+        return v1_turns(data) if is_v1_record(data) else record_turns(data, mapping)
+
     records = [
         {
             "index": r.index,
             "line": r.line,
             "path": r.path,
-            "turns": [[t.role, t.content] for t in record_turns(r.data, mapping)],
+            "turns": [[t.role, t.content] for t in turns(r.data)],
         }
         for r in read_slice(host, path, start, count)
     ]

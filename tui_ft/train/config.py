@@ -134,6 +134,14 @@ class TrainConfig:
     def datasets(self) -> list[str]:
         return [d.strip() for d in self.dataset.split(",") if d.strip()]
 
+    @property
+    def uses_v1(self) -> bool:
+        """A config for LLaMA-Factory's v1 engine (`model:`, `train_dataset:`): it runs
+        with USE_V1=1 and its data is the v1 messages format."""
+        return "train_dataset" in self.extra or (
+            "model" in self.extra and not self.model_name_or_path
+        )
+
     # -- what the user set --------------------------------------------------------
     def baseline(self, name: str) -> Any:
         """The value `name` had when loaded (LLaMA-Factory's default for a new config)."""

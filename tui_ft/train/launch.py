@@ -86,6 +86,8 @@ def prepare_run(
     status: dict[str, object] = {"run_id": run_id, "created_at": time.time(), "launches": []}
     if own:
         status["output_dir"] = own
+    if cfg.uses_v1:
+        status["env"] = {"USE_V1": "1"}  # LLaMA-Factory's v1 engine reads this config
     write_status(host, paths, status)
     return paths
 
@@ -120,6 +122,7 @@ def launch(host: Host, paths: RunPaths, *, devices: str | None = None, env_extra
     status = read_status(host, paths)
     host.remove(paths.exit_code)
     env: dict[str, str] = run_env(paths.output, devices or status.get("devices"))
+    env.update(status.get("env") or {})  # what the config needs (USE_V1=1 for v1 configs)
     if not host.is_remote and _bin_dir(host):  # torchrun (several GPUs) from the same env
         env["PATH"] = os.pathsep.join([_bin_dir(host), os.environ.get("PATH", "")])
     if env_extra:

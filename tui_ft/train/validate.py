@@ -80,6 +80,8 @@ def registered_datasets(host: Host, dataset_dir: str) -> set[str] | None:
 
 def check_config(cfg: TrainConfig, host: Host | None = None) -> list[FieldError]:
     """All problems of `cfg`; with a host, also missing paths and unknown datasets."""
+    if cfg.uses_v1:
+        return _check_v1(cfg, host)
     errors: list[FieldError] = []
     if not cfg.model_name_or_path:
         errors.append(FieldError("model_name_or_path", "is required"))
@@ -127,6 +129,28 @@ def check_config(cfg: TrainConfig, host: Host | None = None) -> list[FieldError]
         errors.append(FieldError("dataset", "name at least one dataset"))
     elif host is not None:
         _check_datasets(errors, cfg, host)
+    return errors
+
+
+def _check_v1(cfg: TrainConfig, host: Host | None) -> list[FieldError]:
+    """LLaMA-Factory's v1 engine: `model` and `train_dataset` (a file, a dataset YAML or a
+    hub id); the v0 arguments (model_name_or_path, dataset) don't apply."""
+    errors: list[FieldError] = []
+    model, data = cfg.extra.get("model"), cfg.extra.get("train_dataset")
+    if not model:
+        errors.append(FieldError("model", "is required (v1 config)"))
+    if not data:
+        errors.append(FieldError("train_dataset", "is required (v1 config)"))
+    elif (
+        host is not None
+        and isinstance(data, str)
+        and data.startswith(("/", "./"))
+        and not host.exists(data)
+    ):
+        where = host.describe()
+        errors.append(FieldError("train_dataset", f"{data} does not exist on {where}"))
+    if "learning_rate" in (cfg.raw or {}) or cfg.changed("learning_rate"):
+        _number(errors, cfg, "learning_rate", above=0)
     return errors
 
 
