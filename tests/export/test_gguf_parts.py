@@ -106,6 +106,19 @@ def test_i_quants_are_refused_without_an_importance_matrix(demo_gguf, tools, tmp
     assert list(tmp_path.iterdir()) == []
 
 
+def test_the_importance_matrix_never_sees_the_held_out_records(tmp_path):
+    from tui_ft.gguf.imatrix import training_text
+    from tui_ft.gguf.perplexity import held_out_text
+
+    records = [{"instruction": f"q{i}", "output": f"answer number {i}"} for i in range(100)]
+    data = tmp_path / "d.json"
+    data.write_text(json.dumps(records))
+    train, held = training_text(data.read_text()), held_out_text(str(data))
+    assert "answer number 89" in train and "answer number 90" not in train
+    assert "answer number 90" in held and "answer number 99" in held
+    assert "answer number 89" not in held
+
+
 def test_fallbacks_are_grouped_per_tensor_kind_with_their_bpw():
     groups = group_fallbacks(
         [

@@ -51,7 +51,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="DATASET",
         help="perplexity of each file on the held-out tenth of this JSON dataset",
     )
-    g.add_argument("--imatrix", metavar="FILE", help="importance matrix for the quants (IQ*)")
+    g.add_argument(
+        "--imatrix",
+        metavar="DATASET_OR_FILE",
+        help="importance matrix for the quants: computed from a JSON dataset, or a file",
+    )
     g.add_argument("--json", action="store_true", help="print the result as JSON")
     g.add_argument("-v", "--verbose", action="store_true", help="show the tools' raw output")
     g.set_defaults(handler=run_gguf_cmd)

@@ -30,18 +30,26 @@ class Perplexity:
         return asdict(self)
 
 
-def held_out_text(dataset: str, fraction: float = HELD_OUT, min_records: int = 8) -> str:
-    """The held-out records of a JSON / JSONL dataset as text, fields in record order."""
-    with open(dataset, encoding="utf-8") as f:
-        raw = f.read()
+MIN_HELD_OUT = 8
+
+
+def split_records(raw: str) -> tuple[list, list]:
+    """(training part, held-out tail) of a JSON / JSONL dataset's records."""
     try:
         records = json.loads(raw)
     except json.JSONDecodeError:
         records = [json.loads(line) for line in raw.splitlines() if line.strip()]
     if not isinstance(records, list) or not records:
-        raise ValueError(f"{dataset}: expected a JSON list or JSON lines of records")
-    take = max(min_records, math.ceil(len(records) * fraction))
-    return "\n\n".join(_record_text(r) for r in records[-take:])
+        raise ValueError("expected a JSON list or JSON lines of records")
+    take = min(len(records), max(MIN_HELD_OUT, math.ceil(len(records) * HELD_OUT)))
+    return records[: len(records) - take], records[len(records) - take :]
+
+
+def held_out_text(dataset: str) -> str:
+    """The held-out records of a JSON / JSONL dataset as text, fields in record order."""
+    with open(dataset, encoding="utf-8") as f:
+        _, held = split_records(f.read())
+    return "\n\n".join(_record_text(r) for r in held)
 
 
 def _record_text(record) -> str:

@@ -74,6 +74,7 @@ class GGUFRun:
     template_check: TemplateReport | None = None
     modelfile: str | None = None
     log: str = ""
+    imatrix: str | None = None
     seconds: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict:
@@ -148,10 +149,17 @@ def run_gguf(
     if run.mode == "adapter":
         base = final = spec.base_gguf or _base_gguf(host, tools, spec, log, step)
         lap("convert base")
+    qtools, matrix = tools, spec.imatrix
+    if spec.quants and matrix:
+        qtools, matrix = _imatrix_tools(host, tools, spec, base, log, step)
+        run.imatrix = matrix
+        lap("imatrix")
     for qtype in spec.quants:
         target = quantized_name(base, qtype.upper())
-        res = quantize(host, tools, base, target, qtype, progress=step(f"quantise {qtype.upper()}"),
-                       inspect=inspect, log=log, imatrix=spec.imatrix)  # type: ignore[arg-type]  # fmt: skip
+        res = quantize(
+            host, qtools, base, target, qtype, progress=step(f"quantise {qtype.upper()}"),
+            inspect=inspect, log=log, imatrix=matrix,  # type: ignore[arg-type]
+        )  # fmt: skip
         row = _row(host, target, res.qtype, inspect)
         row.fallbacks = group_fallbacks(res.fallbacks)
         run.files.append(row)
@@ -176,6 +184,29 @@ def run_gguf(
         run.template_check = check_template(final, source, spec.template, run.modelfile)
         lap("template check")
     return run
+
+
+def _imatrix_tools(host: Host, tools: LlamaCppTools, spec: GGUFSpec, base: str, log: str, step):
+    """(tools with a llama-quantize that takes a matrix, the matrix file); builds on demand."""
+    from dataclasses import replace
+
+    from tui_ft.gguf.build import ensure_built
+    from tui_ft.gguf.imatrix import compute_imatrix, is_dataset
+    from tui_ft.gguf.tools import installed_versions
+
+    if tools.quantize and not is_dataset(str(spec.imatrix)):
+        return tools, spec.imatrix  # a matrix file and a llama-quantize: nothing to build
+    version = installed_versions(host, tools.python)["llama_cpp_python"]
+    if not version:
+        raise GGUFError("an importance matrix needs llama.cpp's tools: set llama_cpp_dir")
+    built = ensure_built(host, tools.python, version, step("build llama.cpp tools"))
+    qtools = replace(tools, quantize=tools.quantize or built.quantize)
+    if not is_dataset(str(spec.imatrix)):
+        return qtools, spec.imatrix
+    stem = base[:-5] if base.endswith(".gguf") else base
+    matrix = compute_imatrix(host, built, base, str(spec.imatrix), f"{stem}.imatrix.gguf",
+                             step("importance matrix"), log=log)  # fmt: skip
+    return qtools, matrix
 
 
 def _row(host: Host, path: str, kind: str, inspect) -> FileRow:

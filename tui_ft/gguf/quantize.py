@@ -128,7 +128,7 @@ def quantize(
     if imatrix and not tools.quantize:
         raise GGUFError(
             "an importance matrix needs llama.cpp's llama-quantize (llama-cpp-python's "
-            "quantiser cannot take one): build it with `tui-ft gguf-tools` or set llama_cpp_dir"
+            "quantiser cannot take one): `tui-ft gguf --imatrix` builds it, or set llama_cpp_dir"
         )
     if tools.quantize:
         argv = [tools.quantize] + (["--imatrix", imatrix] if imatrix else [])

@@ -19,7 +19,8 @@ MEMBERS = ("convert_hf_to_gguf.py", "convert_lora_to_gguf.py", "conversion/", "g
 
 _EXTRACT = """
 import sys, tarfile, os
-tarball, dest, members = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
+tarball, dest = sys.argv[1], sys.argv[2]
+members, skip = sys.argv[3].split(","), [s for s in sys.argv[4].split(",") if s]
 with tarfile.open(tarball) as tf:
     for info in tf.getmembers():
         parts = info.name.split("/")
@@ -27,6 +28,8 @@ with tarfile.open(tarball) as tf:
             continue
         rel = "/".join(parts[3:])
         if not any(rel == m or rel.startswith(m) for m in members):
+            continue
+        if any(rel.startswith(s) for s in skip):
             continue
         if not (info.isfile() or info.isdir()):
             continue
@@ -44,15 +47,16 @@ def cache_root(host: Host) -> str:
     return posixpath.join(host.home(), ".cache", "tui-ft", "llama-cpp-src")
 
 
-def ensure_vendored(
-    host: Host, python: str, version: str, progress: Callable[[str], None] | None = None
-) -> str:
-    """The folder holding the converter of llama-cpp-python `version`; fetched when missing."""
-    say = progress or (lambda _line: None)
+def extract(host: Host, python: str, tarball: str, dest: str, members=MEMBERS, skip=()) -> None:
+    """Unpack `members` (prefixes) of the sdist's vendor/llama.cpp into `dest`, minus `skip`."""
+    host.makedirs(dest)
+    argv = [python, "-c", _EXTRACT, tarball, dest, ",".join(members), ",".join(skip)]
+    host.run(argv, timeout=900).check()
+
+
+def download_sdist(host: Host, python: str, version: str, say: Callable[[str], None]) -> str:
+    """The llama-cpp-python `version` sdist in the cache (downloaded with pip when missing)."""
     root = cache_root(host)
-    dest = posixpath.join(root, version)
-    if host.exists(posixpath.join(dest, MARKER)):
-        return dest
     host.makedirs(root)
     tarball = posixpath.join(root, f"llama_cpp_python-{version}.tar.gz")
     if not host.exists(tarball):
@@ -71,12 +75,23 @@ def ensure_vendored(
                 f"could not download the llama-cpp-python {version} source distribution into "
                 f"{root}: {' | '.join(tail)}; or set llama_cpp_dir to a llama.cpp checkout"
             )
+    return tarball
+
+
+def ensure_vendored(
+    host: Host, python: str, version: str, progress: Callable[[str], None] | None = None
+) -> str:
+    """The folder holding the converter of llama-cpp-python `version`; fetched when missing."""
+    say = progress or (lambda _line: None)
+    dest = posixpath.join(cache_root(host), version)
+    if host.exists(posixpath.join(dest, MARKER)):
+        return dest
+    tarball = download_sdist(host, python, version, say)
     say(f"unpacking llama.cpp's converter into {dest}")
     tmp = dest + ".partial"
     if host.exists(tmp):
         host.remove(tmp, recursive=True)
-    host.makedirs(tmp)
-    host.run([python, "-c", _EXTRACT, tarball, tmp, ",".join(MEMBERS)], timeout=600).check()
+    extract(host, python, tarball, tmp)
     if not host.exists(posixpath.join(tmp, "convert_hf_to_gguf.py")):
         host.remove(tmp, recursive=True)
         raise HostError(f"{tarball} holds no vendor/llama.cpp/convert_hf_to_gguf.py")

@@ -1,0 +1,71 @@
+"""An importance matrix from the training data, with llama.cpp's `llama-imatrix`.
+
+The matrix records which weights the training data's activations lean on; the quantiser
+spends its bits there (required for the i-quants, optional for the K-quants). The text is
+the dataset without its held-out tenth, so the perplexity measured on that tenth is not
+flattered by the matrix. The tool is built on demand (`tui_ft.gguf.build`).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+
+from tui_ft.gguf.build import BuiltTools
+from tui_ft.gguf.convert import RunLog, partial_path
+from tui_ft.gguf.perplexity import _record_text, split_records
+from tui_ft.gguf.tools import GGUFError
+from tui_ft.host.base import Host, HostError
+
+DATASET_SUFFIXES = (".json", ".jsonl")
+
+Progress = Callable[[str, float | None], None]
+
+
+def is_dataset(path: str) -> bool:
+    return path.endswith(DATASET_SUFFIXES)
+
+
+def training_text(raw: str) -> str:
+    """The records before the held-out tail (see `perplexity.split_records`), as text."""
+    train, _ = split_records(raw)
+    if not train:
+        raise ValueError("too few records: all of them are the held-out slice")
+    return "\n\n".join(_record_text(r) for r in train)
+
+
+def compute_imatrix(
+    host: Host,
+    built: BuiltTools,
+    model_gguf: str,
+    dataset: str,
+    out: str,
+    progress: Progress | None = None,
+    *,
+    log: str | None = None,
+    n_ctx: int = 128,
+) -> str:
+    """Write the importance matrix of `model_gguf` on `dataset` to `out`; returns `out`."""
+    say = progress or (lambda _line, _frac: None)
+    try:
+        text = training_text(host.read_text(dataset))
+    except (OSError, ValueError) as exc:
+        raise GGUFError(f"{dataset}: cannot use it for an importance matrix ({exc})") from exc
+    text_file = posixpath.join(posixpath.dirname(out), ".imatrix-text.txt")
+    host.write_text(text_file, text)
+    tmp = partial_path(out)
+    argv = [built.imatrix, "-m", model_gguf, "-f", text_file, "-o", tmp, "-c", str(n_ctx)]
+    runlog = RunLog(host, log)
+    try:
+        for line in host.stream(argv):
+            runlog.add(line)
+            say(line, None)
+        host.rename(tmp, out)
+    except HostError as exc:
+        raise GGUFError(f"llama-imatrix failed on {model_gguf}: {exc}") from exc
+    finally:
+        runlog.flush(f"imatrix {model_gguf} on {dataset} -> {out}")
+        for path in (tmp, text_file):
+            if host.exists(path):
+                host.remove(path)
+    return out
