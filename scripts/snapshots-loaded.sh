@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run the snapshot and Pilot tests RUNS times in a row (default 5) while a busy loop keeps
 # another core loaded, as on a shared 2-core CI box. Fails if any run fails.
-#   bash scripts/snapshots-loaded.sh                    # every test file that drives an app
+#   bash scripts/snapshots-loaded.sh                    # the test files that drive an app
 #   bash scripts/snapshots-loaded.sh tests/env/test_screen.py -k snapshot
 #   RUNS=10 BUSY=2 bash scripts/snapshots-loaded.sh     # more runs, two busy loops
 # Tests that train for real take /tmp/tui-ft-heavy.lock themselves; to share the
@@ -12,8 +12,10 @@ runs=${RUNS:-5}
 busy=${BUSY:-1}
 
 if [ $# = 0 ]; then
-  # Every test module that runs an app under Pilot (snapshot tests included).
-  mapfile -t targets < <(grep -rlE --include='test_*.py' 'run_test\(|snap_compare' tests | sort)
+  # Every test module that drives an app under Pilot (snapshot tests included), less
+  # those that only check an installed app starts (packaging, import hygiene, laptop).
+  mapfile -t targets < <(grep -rlE --include='test_*.py' 'run_test\(|snap_compare' tests \
+    | grep -vE '^tests/(laptop/|test_packaging\.py|test_import_hygiene\.py)' | sort)
   [ ${#targets[@]} -gt 0 ] || { echo "snapshots-loaded: no Pilot tests found under tests/" >&2; exit 1; }
   set -- "${targets[@]}"
 fi
