@@ -30,9 +30,12 @@ fi
 
 pins=(-c requirements/constraints.txt)
 [ -z "${TUI_FT_UNPINNED:-}" ] || pins=()
-pip_install() {  # pip's own exit status decides (pipefail); the filter only hides noise
+# pip's own exit status decides (pipefail); the filter only hides noise, including pip's
+# resolver note on what LLaMA-Factory is installed without on purpose (see train-cpu.txt).
+quiet='^WARNING: Location|^ERROR: pip.s dependency resolver does not|^llamafactory .* requires (gradio|torchaudio|torchvision)'
+pip_install() {
   "$VPY" -m pip install --disable-pip-version-check -q "${pins[@]}" "$@" 2>&1 \
-    | { grep -v "^WARNING: Location" || true; }
+    | { grep -vE "$quiet" || true; }
 }
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2}
 t0=$SECONDS
