@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import posixpath
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, TabbedContent, TabPane
@@ -89,10 +90,21 @@ class EvaluateScreen(AreaScreen):
 
     def on_mount(self) -> None:
         self._chat = self.query_one(ChatPane)  # kept: on_unmount runs after children go
+        self._first_model()
+
+    @work(thread=True, exclusive=True, group="eval-models")
+    def _first_model(self) -> None:
+        # In a thread: over SSH the listing is round trips, and a link lost during a
+        # handler would stop the screen for good (a worker's error is only a skipped tick).
         models = self.tui.workspace.list_models()
         if models:
-            for wid in ("#chat-model", "#eval-model"):
-                self.query_one(wid, Input).value = models[0]
+            self.app.call_from_thread(self._fill_model, models[0])
+
+    def _fill_model(self, model: str) -> None:
+        for wid in ("#chat-model", "#eval-model"):
+            field = self.query_one(wid, Input)
+            if not field.value:  # never over what the user typed meanwhile
+                field.value = model
 
     def on_screen_suspend(self) -> None:
         self._chat.stop_models()

@@ -4,6 +4,7 @@ out (the app stays up and says "reconnecting…"), and works again when the link
 # ruff: noqa: F811 - the fixtures imported below are test parameters
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -110,3 +111,42 @@ def test_banner_text_counts_attempts():
         "reconnecting… (attempt 3, next in 5s)",
     )
     assert LinkStatus("reconnecting", 1).describe() == "reconnecting… (attempt 1, now)"
+
+
+KEYS = ("f1", "f2", "f3", "f4", "f5", "f6", "f7", "tab", "escape", "r", "down", "up", "space")
+
+
+async def test_random_cuts_during_a_keyboard_journey(proxied_host, link_proxy, box, box_demo_copy):
+    """Cuts and freezes at random moments (fixed seed) while keys go through the areas:
+    the app ends alive, and the Runs area lists every run of the box."""
+    from tests.ssh.runs_factory import make_runs
+
+    ids = make_runs(box_demo_copy / "runs", 6)
+    box.chown(box_demo_copy / "runs")
+    rng = random.Random(19)
+    app = box_app(proxied_host, box_demo_copy)
+    broken = ""
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(60):
+            await pilot.press(rng.choice(KEYS))
+            await pilot.pause(rng.uniform(0.0, 0.4))
+            if rng.random() < 0.15:
+                if broken:
+                    link_proxy.restore()
+                    broken = ""
+                else:
+                    broken = rng.choice(("cut", "freeze"))
+                    getattr(link_proxy, broken)()
+            assert app.is_running
+        link_proxy.restore()
+        await until(pilot, lambda: proxied_host.link_state == "up", 60, "the link back")
+        await pilot.press("escape", "f4")
+        await until(pilot, lambda: app.current_mode == "runs", 30, "runs")
+        await pilot.press("escape", "r")
+        table = app.screen.query_one(DataTable)
+
+        def listed() -> set[str]:
+            return {str(table.get_row_at(i)[1]) for i in range(table.row_count)}
+
+        await until(pilot, lambda: set(ids) <= listed(), 60, "every run in the Runs table")
+    assert app.return_code in (None, 0)
