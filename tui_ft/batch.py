@@ -94,6 +94,8 @@ for r in dirs:
     for c in sorted(glob.glob(glob.escape(r) + "/output/checkpoint-*")):
         if os.path.isdir(c):
             out.append("C %d %s" % (os.path.isfile(c + "/trainer_state.json"), c))
+    if os.path.isdir(r + "/output"):
+        out.append("O " + r + "/output")
     for a in [r + "/output"] + sorted(glob.glob(glob.escape(r) + "/output/checkpoint-*")):
         if os.path.isfile(a + "/adapter_config.json"):
             out.append("A " + a)
@@ -137,6 +139,7 @@ class Snapshot:
     checkpoints: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
     procs: dict[int, tuple[str, str]] = field(default_factory=dict)
     adapters: set[str] = field(default_factory=set)  # folders with an adapter_config.json
+    outputs: set[str] = field(default_factory=set)  # the runs' output/ folders that exist
     complete: bool = True  # False: the shell reader, which does not list adapters
     disk: DiskUsage | None = None
 
@@ -161,6 +164,8 @@ def parse(text: str) -> Snapshot:
                 snap.files[path] = _File(int(size), float(mtime), raw, max(0, int(size) - len(raw)))
             elif kind == "A":
                 snap.adapters.add(rest)
+            elif kind == "O":
+                snap.outputs.add(rest)
             elif kind == "C":
                 done, path = rest.split(" ", 1)
                 snap.checkpoints.setdefault(posixpath.dirname(posixpath.dirname(path)), []).append(
@@ -245,6 +250,8 @@ class SnapshotHost(Host):
         f = self.snap.files.get(path)
         if f is not None:
             return FileStat(path, f.size, f.mtime, False)
+        if self.snap.complete and path.endswith("/output") and path[:-7] in self._runs:
+            return FileStat(path, 0, 0.0, True) if path in self.snap.outputs else None
         if self._known(path):
             return None
         return self.host.stat(path)

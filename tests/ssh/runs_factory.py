@@ -41,5 +41,8 @@ def make_runs(runs_dir: Path, count: int, steps: int = 20) -> list[str]:
             if ck != last or state == "finished":  # the last of an ended run may be partial
                 (out / f"checkpoint-{ck}" / "trainer_state.json").write_text("{}")
             (out / f"checkpoint-{ck}" / "adapter_model.safetensors").write_bytes(b"\0" * 1000)
+            (out / f"checkpoint-{ck}" / "adapter_config.json").write_text("{}")
+        if state == "finished":
+            (out / "adapter_config.json").write_text("{}")
         ids.append(run_id)
     return ids

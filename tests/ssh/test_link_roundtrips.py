@@ -66,3 +66,21 @@ def test_a_box_without_python_gets_the_same_listing(ssh_host, box_runs):
     with_python = [r.to_json() for r in list_runs(ws)]
     ssh_host.python = "/nonexistent/python3"  # the shell reader answers instead
     assert [r.to_json() for r in list_runs(ws)] == with_python
+
+
+def test_adapter_picker_over_one_listing(ssh_host, box_runs):
+    """The adapter/export source picker walks every run: on `runs_view` it costs the same
+    few round trips for 3 runs as for 24, and finds the same adapters."""
+    from tui_ft.export.adapters import list_adapters
+    from tui_ft.train.discover import runs_view
+
+    counts = []
+    for n in (3, 24):
+        ws = Workspace(ssh_host, str(box_runs(n)))
+        ssh_host.sftp()
+        direct = list_adapters(ws)
+        with count_round_trips() as rt:
+            viewed = list_adapters(runs_view(ws))
+        assert viewed == direct and len(direct) > n
+        counts.append(rt.total)
+    assert counts[0] == counts[1] <= 6, counts  # one command + the runs folder listing

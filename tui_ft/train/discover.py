@@ -149,6 +149,17 @@ def run_view(host: Host, paths: RunPaths | None = None, *, disk: bool = False) -
     return SnapshotHost(host, snap)
 
 
+def runs_view(ws: Workspace) -> Workspace:
+    """`ws` whose host answers reads of every run folder from one command (over SSH):
+    pickers that walk the runs (adapters, checkpoints) then cost a few round trips."""
+    if not ws.host.is_remote:
+        return ws
+    from tui_ft.batch import SnapshotHost, snapshot
+
+    snap = snapshot(ws.host, runs_dir=ws.runs.rstrip("/"))
+    return Workspace(SnapshotHost(ws.host, snap), ws.root)
+
+
 def list_runs(ws: Workspace) -> list[RunInfo]:
     """Every run in the workspace, newest first.
 
