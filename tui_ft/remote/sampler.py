@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 
 from tui_ft.gpu import GPUInfo
-from tui_ft.host.base import Host, HostError
+from tui_ft.host.base import ConnectionLost, Host, HostError
 from tui_ft.train.sampler import Sample
 
 FIELDS = (
@@ -122,6 +122,8 @@ def remote_reader(host: Host, interval: float = 1.0) -> Callable[[], Sample]:
             if error:
                 raise error.pop()  # reported once; the next call starts a new stream
         if not thread:
+            if not host.link.up:  # no stream to start while the link is down: skip the tick
+                raise ConnectionLost(f"{host.describe()}: {host.link.describe()}")
             thread.append(threading.Thread(target=pump, name="remote-sampler", daemon=True))
             thread[0].start()
         if not ready.wait(max(10.0, 3 * interval)):
