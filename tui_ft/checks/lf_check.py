@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from tui_ft.checks.base import CheckResult, fail, ok, warn
 from tui_ft.host.base import Host
-from tui_ft.lfenv.caps import support
+from tui_ft.lfenv.caps import FEATURES, lacking, support
 from tui_ft.lfenv.find import Found, LFInstall, find_llamafactory
 
 NAME = "llamafactory"
@@ -22,6 +22,7 @@ def _data(found: Found, lf: LFInstall) -> dict[str, object]:
         "cli": lf.cli,
         "conda_env": lf.name or None,
         "others": [o.describe() for o in found.others],
+        "lacks": lacking(lf.version) if lf.version else {},
     }
 
 
@@ -60,7 +61,13 @@ def lf_result(found: Found) -> CheckResult:
             path=lf.path,
             data=data,
         )
-    return ok(NAME, f"{text} ({lf.cli})", path=lf.path, data=data)
+    text += f" ({lf.cli})"
+    lacks = data["lacks"]
+    assert isinstance(lacks, dict)
+    if lacks:  # said once here; each feature says it again where it is used
+        newer = ", ".join(f"{FEATURES[k].short} ({FEATURES[k].since})" for k in lacks)
+        text += f"; too old for: {newer}"
+    return ok(NAME, text, path=lf.path, data=data)
 
 
 def llamafactory_check(host: Host) -> CheckResult:

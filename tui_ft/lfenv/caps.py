@@ -29,15 +29,20 @@ SUPPORTED = (
 class Feature:
     what: str
     since: str
+    short: str
 
 
 FEATURES: dict[str, Feature] = {
     # cli.py: `if is_env_enabled("USE_V1")` and the llamafactory/v1 package.
-    "v1": Feature("the v1 engine (USE_V1=1) and its dataset format", "0.9.4"),
+    "v1": Feature("the v1 engine (USE_V1=1) and its dataset format", "0.9.4", "v1 engine"),
     # data/parser.py: formatting Literal["alpaca", "sharegpt", "openai"].
-    "openai_format": Feature('dataset_info.json `"formatting": "openai"`', "0.9.4"),
+    "openai_format": Feature(
+        'dataset_info.json `"formatting": "openai"`', "0.9.4", "openai format"
+    ),
     # data/parser.py: DatasetAttr("cloud_file", ...).
-    "cloud_file": Feature("dataset_info.json `cloud_file_name` (s3:// or gs:// files)", "0.9.3"),
+    "cloud_file": Feature(
+        "dataset_info.json `cloud_file_name` (s3:// or gs:// files)", "0.9.3", "cloud_file_name"
+    ),
 }
 
 # data/template.py: register_template(name=...) per release (0.9.2 has 84 templates).
@@ -100,6 +105,11 @@ def needs_newer(feature: str, version: str | None) -> str | None:
         return None
     have = f"this one is {version}" if version else "none is installed"
     return f"{feat.what} needs LLaMA-Factory >= {feat.since} ({have})"
+
+
+def lacking(version: str | None) -> dict[str, str]:
+    """FEATURES key → its one line, for every feature `version` is too old for."""
+    return {k: line for k in FEATURES if (line := needs_newer(k, version))}
 
 
 def template_note(template: str, version: str | None) -> str | None:

@@ -1,0 +1,146 @@
+"""tui-ft on a box with LLaMA-Factory 0.9.3 (and the transformers 4.52 it supports).
+
+Everything goes through `python -m tui_ft` of the old environment, as on such a box:
+build the demo workspace, train detached, follow it, stop it gracefully (LLaMA Board's
+SIGABRT), resume it from its checkpoint to the end, and merge the adapter. `tui-ft check`
+names the version and how it is installed: a release in site-packages, or an editable
+install of the release's unpacked sdist (a stand-in for a git checkout).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from safetensors.numpy import load_file
+
+from tests.demo_training import demo_args, heavy_lock
+from tests.lfold.conftest import VERSION, OldEnv
+
+pytestmark = pytest.mark.train
+
+RUN = "lfold"
+STEPS = 40
+
+
+def tui(old: OldEnv, python: Path, home: Path, *args: str, timeout: float = 600):
+    res = subprocess.run(
+        [str(python), "-m", "tui_ft", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=old.env(python, home),
+    )
+    return res
+
+
+def checked(res: subprocess.CompletedProcess[str]) -> str:
+    assert res.returncode == 0, f"exit {res.returncode}:\n{res.stdout[-3000:]}{res.stderr[-3000:]}"
+    return res.stdout
+
+
+def lf_check(old: OldEnv, python: Path, home: Path) -> dict:
+    out = checked(tui(old, python, home, "check", "--json"))
+    return next(c for c in json.loads(out)["checks"] if c["name"] == "llamafactory")
+
+
+def wait_for(pred, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := pred():
+            return value
+        time.sleep(0.5)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+@pytest.fixture(scope="module")
+def lifecycle(old_env: OldEnv, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Demo workspace → train → follow → stop → resume → export, with the 0.9.3 venv."""
+    home = tmp_path_factory.mktemp("lfold")
+    py = old_env.release
+    ws = home / "ws"
+    out: dict = {"home": home, "ws": ws}
+    checked(tui(old_env, py, home, "demo", str(ws)))
+    # Gradient accumulation slows the steps down (~10 s for the run after start-up) so a
+    # graceful stop lands between checkpoint-10 and the end.
+    args = demo_args(ws, "", max_steps=STEPS, save_steps=10, logging_steps=2)
+    args.update(gradient_accumulation_steps=16)
+    del args["output_dir"]
+    config = home / "train.yaml"
+    config.write_text(yaml.safe_dump(args))
+    run_dir = ws / "runs" / RUN
+    with heavy_lock():
+        out["start"] = checked(tui(old_env, py, home, "train", str(config), "--run", RUN))
+        follower = subprocess.Popen(
+            [str(py), "-m", "tui_ft", "attach", RUN],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=old_env.env(py, home),
+        )
+        try:
+            wait_for(lambda: (run_dir / "output" / "checkpoint-10").is_dir(), 600, "checkpoint-10")
+            out["stop"] = checked(tui(old_env, py, home, "stop", RUN))
+            out["attach"] = follower.communicate(timeout=300)[0]
+        finally:
+            follower.kill()
+        out["stopped"] = json.loads(checked(tui(old_env, py, home, "runs", "--json")))
+        out["resume"] = checked(tui(old_env, py, home, "resume", RUN, "--follow"))
+        out["log"] = [
+            json.loads(line)
+            for line in (run_dir / "output" / "trainer_log.jsonl").read_text().splitlines()
+        ]
+        merged = ws / "exports" / "merged"
+        model = ws / "models" / "tiny-llama-demo"
+        export = tui(old_env, py, home, "export", "--model", str(model), "--adapter",
+                     str(run_dir / "output"), "--out", str(merged))  # fmt: skip
+        out["export"] = checked(export) + export.stderr
+    out["merged"], out["model"] = merged, model
+    return out
+
+
+def test_check_names_093_in_site_packages(old_env: OldEnv, tmp_path: Path):
+    lf = lf_check(old_env, old_env.release, tmp_path)
+    assert lf["status"] == "ok", lf["reason"]
+    assert lf["reason"].startswith(f"llamafactory {VERSION}, in site-packages")
+    assert lf["data"]["install"] == "site-packages"
+    assert lf["data"]["cli"] == str(old_env.release.parent / "llamafactory-cli")
+
+
+def test_check_names_the_editable_checkout(old_env: OldEnv, tmp_path: Path):
+    lf = lf_check(old_env, old_env.editable, tmp_path)
+    checkout = old_env.editable.parents[2] / "src" / f"llamafactory-{VERSION}"
+    assert lf["status"] == "ok", lf["reason"]
+    assert lf["data"]["install"] == "editable" and lf["data"]["path"] == str(checkout)
+    assert f"llamafactory {VERSION}, editable checkout at {checkout}" in lf["reason"]
+
+
+def test_follow_sees_the_graceful_stop_and_runs_says_resumable(lifecycle):
+    assert "step 2/" in lifecycle["attach"] or "step 4/" in lifecycle["attach"]
+    assert "stopped" in lifecycle["attach"].splitlines()[-1]
+    run = next(r for r in lifecycle["stopped"] if r["run_id"] == RUN)
+    assert run["state"] == "stopped" and run["resumable"], run
+
+
+def test_resume_reaches_the_end_from_the_checkpoint(lifecycle):
+    assert "resumed from checkpoint-" in lifecycle["resume"]
+    assert f"finished at step {STEPS}/{STEPS}" in lifecycle["resume"]
+    steps = [r["current_steps"] for r in lifecycle["log"] if "loss" in r]
+    assert steps[-1] == STEPS and steps[0] == 2
+    losses = [r["loss"] for r in lifecycle["log"] if "loss" in r]
+    assert losses[-1] < losses[0]  # it learnt across the stop
+
+
+def test_export_merges_the_adapter(lifecycle):
+    merged, model = lifecycle["merged"], lifecycle["model"]
+    assert (merged / "config.json").is_file(), lifecycle["export"]
+    new = {k: v for f in merged.glob("*.safetensors") for k, v in load_file(str(f)).items()}
+    old = load_file(str(model / "model.safetensors"))
+    assert set(new) == set(old)  # a full model, no LoRA tensors left
+    changed = [k for k in old if not np.allclose(old[k], new[k])]
+    assert any("q_proj" in k for k in changed) and any("embed_tokens" in k for k in changed)
