@@ -189,7 +189,8 @@ def snapshot(
     the usage of the filesystem holding that path too."""
     args = ["runs", runs_dir] if runs_dir is not None else ["dirs", *dirs]
     env = {"SNAPSHOT_DISK": disk} if disk is not None else None
-    res = host.run([host.python, "-c", PY, str(TAIL), *args], env=env, timeout=120)
+    # -S: no site-packages to scan, the reader needs the standard library only
+    res = host.run([host.python, "-S", "-c", PY, str(TAIL), *args], env=env, timeout=120)
     if res.ok:
         snap = parse(res.stdout)
     else:  # no usable python on the box: the same facts from the shell, slower
