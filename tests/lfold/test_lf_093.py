@@ -16,11 +16,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import tomllib
 import yaml
 from safetensors.numpy import load_file
 
 from tests.demo_training import demo_args, heavy_lock
-from tests.lfold.conftest import VERSION, OldEnv
+from tests.lfold.conftest import REPO, VERSION, OldEnv
 
 pytestmark = pytest.mark.train
 
@@ -144,3 +145,19 @@ def test_export_merges_the_adapter(lifecycle):
     assert set(new) == set(old)  # a full model, no LoRA tensors left
     changed = [k for k in old if not np.allclose(old[k], new[k])]
     assert any("q_proj" in k for k in changed) and any("embed_tokens" in k for k in changed)
+
+
+def test_train_extra_leaves_the_checkout_in_place(old_env: OldEnv):
+    """`pip install 'tui-ft[train]'` next to the checkout: its LLaMA-Factory satisfies the
+    extra, so pip keeps it (the old `llamafactory==0.9.5` pin replaced it)."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    extra = project["optional-dependencies"]["train"]
+    res = subprocess.run(
+        [str(old_env.editable), "-m", "pip", "install", "--dry-run", "--no-index", "--no-deps",
+         "--disable-pip-version-check", *extra],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stdout + res.stderr
+    lf = next(line for line in res.stdout.splitlines() if "satisfied: llamafactory" in line)
+    assert lf.endswith(f"({VERSION})") and str(old_env.editable.parents[1]) in lf
+    assert "Would install" not in res.stdout or "llamafactory" not in res.stdout.split("Would")[1]
