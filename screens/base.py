@@ -41,6 +41,9 @@ class AreaScreen(Screen):
         # One-line inputs, selects and buttons: a field per row, so forms fit 80x24.
         for widget in self.query("Input, Select, Button"):
             widget.compact = True  # type: ignore[attr-defined]
+        # A blinking cursor redraws twice a second forever: an idle TUI should cost nothing.
+        for field in self.query("Input, TextArea"):
+            field.cursor_blink = False  # type: ignore[attr-defined]
 
     def on_screen_resume(self) -> None:
         self.tui.sub_title = self.tui.status_line(self.AREA_TITLE)

@@ -81,8 +81,9 @@ class TrainScreen(AreaScreen):
         form.clear_auto()  # a new run logs ~20 points whatever its length
         self.update_command()
         interval = self.tui.config.gpu_sample_interval or 1.0
-        self.sampler = SystemSampler(interval=interval, read=self._reader(interval)).start()
-        self.set_interval(interval, self.show_gpu)
+        self.sampler = SystemSampler(interval=interval, read=self._reader(interval))
+        self._gpu_timer = self.set_interval(interval, self.show_gpu, pause=True)
+        self.sync_sampling(True)
         self.find_live_run()
 
     def _reader(self, interval: float):
@@ -98,10 +99,29 @@ class TrainScreen(AreaScreen):
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
+        self.sync_sampling(True)
         monitor = self.query_one(RunMonitor)
         active = self.tui.active_run
         if active and (monitor.paths is None or monitor.paths.run_id != active):
             self.find_live_run()
+
+    def sync_sampling(self, shown: bool) -> None:
+        """Sample GPU/CPU/RAM only while the Monitor tab is on screen: an idle TUI (another
+        area, the form) costs nothing."""
+        if self.sampler is None:
+            return
+        if shown and self.query_one(TabbedContent).active == "tab-monitor":
+            self.sampler.start()
+            self._gpu_timer.resume()
+        else:
+            self._gpu_timer.pause()
+            self.sampler.stop()
+
+    def on_screen_suspend(self) -> None:
+        self.sync_sampling(False)
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self.sync_sampling(self.is_current)
 
     def on_unmount(self) -> None:
         if self.sampler is not None:

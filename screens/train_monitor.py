@@ -91,6 +91,8 @@ class RunMonitor(Vertical):
         self.follow_log(paths)
         if not getattr(self, "_timer", None):
             self._timer = self.set_interval(3.0, self.refresh_status)
+        else:
+            self._timer.resume()
 
     @work(exclusive=True, group="train-follow")
     async def follow_log(self, paths: RunPaths) -> None:
@@ -136,6 +138,10 @@ class RunMonitor(Vertical):
             log.write_lines(msg.tail)
             self._last_tail = msg.tail[-1:]
         alive = msg.info.alive
+        if msg.info.exit_code is not None and getattr(self, "_timer", None):
+            # Ended for good (a launch's first reads may not see its process yet): an
+            # ended run changes no more, so no polling; attach (resume) restarts it.
+            self._timer.pause()
         self.query_one("#mon-stop", Button).disabled = not alive
         self.query_one("#mon-resume", Button).disabled = not msg.info.resumable
         self.query_one("#mon-title", Static).update(f"run {msg.info.run_id} · {msg.info.detail}")
