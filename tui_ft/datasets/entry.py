@@ -1,6 +1,7 @@
-"""A `dataset_info.json` entry: the keys LLaMA-Factory 0.9.5 reads, its defaults, and
-the check for keys it would silently ignore (the `format`-for-`formatting` trap that
-makes sharegpt data be read as alpaca)."""
+"""A `dataset_info.json` entry: the keys LLaMA-Factory reads, its defaults, and the check
+for keys it would silently ignore (the `format`-for-`formatting` trap that makes sharegpt
+data be read as alpaca). The keys below are 0.9.5's, for a laptop without LLaMA-Factory;
+`check_entry` takes the host's own (`tui_ft.lf.datainfo`) when it has one."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ TAG_KEYS = (
     "observation_tag", "function_tag", "system_tag",
 )  # fmt: skip
 FORMATTINGS = ("alpaca", "sharegpt", "openai")
+SOURCE_KEYS = ("file_name", "hf_hub_url", "ms_hub_url", "om_hub_url", "script_url",
+               "cloud_file_name")  # fmt: skip
 DEFAULT_COLUMNS = {"prompt": "instruction", "query": "input", "response": "output"}
 DEFAULT_MESSAGES = "conversations"
 DEFAULT_TAGS = {
@@ -76,27 +79,35 @@ def _suggest(key: str, known: tuple[str, ...]) -> str:
     return f"; did you mean `{close[0]}`?" if close else ""
 
 
-def check_entry(entry: Any) -> list[EntryProblem]:
-    """Problems LLaMA-Factory would not report, or would report as a confusing KeyError."""
+def check_entry(entry: Any, semantics: dict[str, Any] | None = None) -> list[EntryProblem]:
+    """Problems LLaMA-Factory would not report, or would report as a confusing KeyError.
+
+    `semantics` is what the host's LLaMA-Factory reads from an entry
+    (`tui_ft.lf.datainfo.semantics`); without it, 0.9.5's keys as listed above.
+    """
+    sem = semantics or {}
+    top_keys = tuple(sem.get("top") or TOP_KEYS)
+    source_keys = tuple(sem.get("sources") or SOURCE_KEYS)
+    formattings = tuple(sem.get("formattings") or FORMATTINGS)
+    groups = (("columns", tuple(sem.get("columns") or COLUMN_KEYS)),
+              ("tags", tuple(sem.get("tags") or TAG_KEYS)))  # fmt: skip
     if not isinstance(entry, dict):
         return [EntryProblem("", f"an entry must be an object, not {type(entry).__name__}")]
     out: list[EntryProblem] = []
     for key in entry:
-        if key not in TOP_KEYS:
-            hint = _suggest(key, TOP_KEYS)
+        if key not in top_keys:
+            hint = _suggest(key, top_keys)
             if key == "format":
                 hint = "; did you mean `formatting`? (as written the data is read as alpaca)"
             out.append(EntryProblem(key, f"unknown key `{key}` is ignored by LLaMA-Factory{hint}"))
-    sources = [k for k in ("file_name", "hf_hub_url", "ms_hub_url", "om_hub_url", "script_url",
-                           "cloud_file_name") if k in entry]  # fmt: skip
-    if not sources:
+    if not [k for k in source_keys if k in entry]:
         out.append(EntryProblem("file_name", "the entry names no `file_name` (or hub url)"))
     fmt = entry.get("formatting", "alpaca")
-    if fmt not in FORMATTINGS:
-        out.append(EntryProblem("formatting", f"`formatting` must be one of {FORMATTINGS}"))
+    if fmt not in formattings:
+        out.append(EntryProblem("formatting", f"`formatting` must be one of {formattings}"))
     if "ranking" in entry and not isinstance(entry["ranking"], bool):
         out.append(EntryProblem("ranking", "`ranking` must be true or false"))
-    for group, known in (("columns", COLUMN_KEYS), ("tags", TAG_KEYS)):
+    for group, known in groups:
         value = entry.get(group)
         if value is None:
             continue

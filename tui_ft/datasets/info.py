@@ -15,6 +15,7 @@ from typing import Any
 
 from tui_ft.datasets.entry import check_entry
 from tui_ft.host.base import Host
+from tui_ft.lf.datainfo import host_semantics
 
 INFO = "dataset_info.json"
 
@@ -92,7 +93,7 @@ def register(
     name = name.strip()
     if not name:
         raise DatasetInfoError("a dataset needs a name")
-    errors = [p for p in check_entry(entry) if p.severity == "error"]
+    errors = [p for p in check_entry(entry, host_semantics(host)) if p.severity == "error"]
     if errors:
         raise DatasetInfoError(f"entry `{name}`: " + "; ".join(p.message for p in errors))
     current, digest = _current_digest(host, info.path)
@@ -142,9 +143,10 @@ def list_registered(
 ) -> list[Registered]:
     """Every entry with its health: is its file there, is the entry one LLaMA-Factory reads?"""
     info = info or load_info(host, dataset_dir)
+    sem = host_semantics(host)
     out = []
     for name, entry in info.entries.items():
-        problems = [p.message for p in check_entry(entry) if p.severity == "error"]
+        problems = [p.message for p in check_entry(entry, sem) if p.severity == "error"]
         fname = entry.get("file_name") if isinstance(entry, dict) else None
         is_hub = isinstance(entry, dict) and any(k.endswith("_url") for k in entry)
         present = is_hub or (

@@ -25,6 +25,7 @@ from tui_ft.datasets.turns import record_turns, turns_text
 from tui_ft.datasets.v1 import KIND as V1_KIND
 from tui_ft.datasets.v1 import V1Rules, v1_turns
 from tui_ft.host.base import Host, HostError
+from tui_ft.lf.datainfo import host_semantics
 
 SAMPLE = 200
 """Records looked at to detect the format."""
@@ -52,7 +53,7 @@ def lint_file(
     if detection.kind == V1_KIND:
         return _lint_v1(report, head, records, model, cutoff_len, started)
     report.entry = entry if entry is not None else detection.entry
-    for problem in check_entry(report.entry):
+    for problem in check_entry(report.entry, host_semantics(host)):
         where = f"entry.{problem.field}" if problem.field else "entry"
         report.add(Finding("entry", problem.severity, problem.message, entry_source, None, None,
                            where))  # fmt: skip

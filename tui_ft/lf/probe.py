@@ -29,10 +29,49 @@ for name, paths in c.SUPPORTED_MODELS.items():
     found = sorted({str(p) for p in dict(paths).values() if p})
     models[name] = [c.DEFAULT_TEMPLATE.get(name) or None, found]
 import llamafactory
+
+
+def dataset_info_semantics():
+    # What DatasetAttr reads from a dataset_info.json entry, read off its own code.
+    import ast, dataclasses, inspect, textwrap, typing
+    from llamafactory.data import parser as p
+    attr = p.DatasetAttr
+    join = ast.parse(textwrap.dedent(inspect.getsource(attr.join)))
+    top, lists = [], {"column_names": [], "tag_names": []}
+    for node in ast.walk(join):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "set_attr":
+            if len(node.args) > 1 and getattr(node.args[1], "id", "") == "attr":
+                top.append(node.args[0].value)
+        target = getattr(node, "target", None) or (getattr(node, "targets", None) or [None])[0]
+        name = getattr(target, "id", "")
+        if name in lists and isinstance(getattr(node, "value", None), ast.List):
+            lists[name] += [e.value for e in node.value.elts]
+    source = inspect.getsource(p.get_dataset_list)
+    sources = [k for k in ("file_name", "hf_hub_url", "ms_hub_url", "om_hub_url", "script_url",
+               "cloud_file_name") if '"%s"' % k in source]
+    fields = {f.name: f for f in dataclasses.fields(attr)}
+    formattings = list(typing.get_args(fields["formatting"].type)) or ["alpaca", "sharegpt"]
+    keys = lists["column_names"] + lists["tag_names"]
+    return {
+        "top": sources + top + ["columns", "tags"],
+        "sources": sources,
+        "columns": lists["column_names"],
+        "tags": lists["tag_names"],
+        "formattings": formattings,
+        "defaults": {k: fields[k].default for k in keys if k in fields},
+        "remote": "REMOTE:" in source,
+    }
+
+
+try:
+    semantics = dataset_info_semantics()
+except Exception:
+    semantics = None
 out = {
     "version": version,
     "location": list(getattr(llamafactory, "__path__", []))[:1],
     "templates": list(TEMPLATES.keys()),
+    "dataset_info": semantics,
     "models": models,
 }
 print(json.dumps(out, ensure_ascii=False))
@@ -45,7 +84,11 @@ def canonical_json(data: dict[str, object]) -> str:
 
     models = data.get("models", {})
     assert isinstance(models, dict)
-    head = {"version": data.get("version"), "templates": data.get("templates")}
+    head = {
+        "version": data.get("version"),
+        "templates": data.get("templates"),
+        "dataset_info": data.get("dataset_info"),
+    }
     lines = [json.dumps(head, ensure_ascii=False)[:-1] + ', "models": {']
     rows = [f"{json.dumps(k, ensure_ascii=False)}: {json.dumps(v)}" for k, v in models.items()]
     lines.append(",\n".join(rows))

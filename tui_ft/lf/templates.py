@@ -10,11 +10,12 @@ from __future__ import annotations
 import importlib.util
 import json
 import posixpath
+import sys
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tui_ft.lf.probe import SCRIPT
 
@@ -36,6 +37,8 @@ class Catalog:
     templates: tuple[str, ...]
     models: dict[str, tuple[str | None, tuple[str, ...]]] = field(repr=False)
     """Model name → (its default template or None, its hub ids)."""
+    dataset_info: dict[str, Any] = field(default_factory=dict, repr=False)
+    """What a dataset_info.json entry may hold (`lf.datainfo`); {} when not read."""
 
     def describe(self) -> str:
         where = "installed" if self.source == "installed" else "built-in copy of"
@@ -52,6 +55,7 @@ def _catalog_from(data: dict[str, object], source: str) -> Catalog:
         source=source,
         templates=tuple(str(t) for t in templates),
         models={str(k): (v[0] or None, tuple(v[1])) for k, v in models.items()},
+        dataset_info=dict(data.get("dataset_info") or {}),  # type: ignore[call-overload]
     )
 
 
@@ -81,10 +85,64 @@ def catalog(host: Host | None = None, *, refresh: bool = False) -> Catalog:
     with _lock:
         if not refresh and key in _cache:
             return _cache[key]
-    found = _ask(host)
+    # the cache describes this interpreter's LLaMA-Factory: only for a host that runs it
+    disk = _disk_cache_path() if not host.is_remote and host.python == sys.executable else None
+    found = _read_disk(disk) if disk and not refresh else None
+    if found is None:
+        found = _ask(host)
+        if disk and found.source == "installed":
+            _write_disk(disk, found)
     with _lock:
         _cache[key] = found
     return found
+
+
+def _disk_cache_path() -> str | None:
+    """A cache file for this interpreter's LLaMA-Factory, named after its version and the
+    mtimes of the files the catalog comes from: an upgrade or an edit of a checkout makes
+    a new name, so the cache is never stale. Found without importing LLaMA-Factory."""
+    import hashlib
+    import os
+
+    spec = importlib.util.find_spec("llamafactory")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    root = next(iter(spec.submodule_search_locations))
+    parts = [sys.executable, root]
+    for rel in ("data/template.py", "data/parser.py", "extras/constants.py"):
+        try:
+            parts.append(f"{rel}:{os.stat(os.path.join(root, rel)).st_mtime_ns}")
+        except OSError:
+            return None
+    digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "tui-ft", f"llamafactory-{digest}.json")
+
+
+def _read_disk(path: str) -> Catalog | None:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return _catalog_from(json.load(fh), "installed")
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write_disk(path: str, cat: Catalog) -> None:
+    import os
+
+    from tui_ft.atomic import atomic_write_text
+
+    data = {
+        "version": cat.version,
+        "templates": list(cat.templates),
+        "dataset_info": cat.dataset_info,
+        "models": {k: [v[0], list(v[1])] for k, v in cat.models.items()},
+    }
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        atomic_write_text(path, json.dumps(data))
+    except OSError:
+        pass  # a read-only home: ask again next time
 
 
 def _ask(host: Host) -> Catalog:

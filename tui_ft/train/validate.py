@@ -155,6 +155,8 @@ def _check_v1(cfg: TrainConfig, host: Host | None) -> list[FieldError]:
 
 
 def _check_datasets(errors: list[FieldError], cfg: TrainConfig, host: Host) -> None:
+    if cfg.dataset_dir == "ONLINE" or cfg.dataset_dir.startswith("REMOTE:"):
+        return  # LLaMA-Factory reads these from the hub at training time, not from a folder
     try:
         known = registered_datasets(host, cfg.dataset_dir)
     except (ValueError, UnicodeDecodeError) as exc:
