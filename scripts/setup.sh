@@ -22,7 +22,7 @@ VENV=${TUI_FT_VENV:-.venv}
 [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
 VPY=$VENV/bin/python
 stamp=$VENV/.tui-ft-setup
-want=$(cat pyproject.toml requirements/* scripts/setup.sh scripts/llama-cpp-lean.cmake \
+want=$(cat pyproject.toml requirements/* scripts/setup.sh scripts/llama-cpp-lean.cmake scripts/unpinned.py \
   <(echo "${TUI_FT_UNPINNED:-}") | sha256sum | cut -d' ' -f1)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && "$VPY" -c 'import tui_ft, llamafactory' 2>/dev/null; then
   exit 0
@@ -97,5 +97,9 @@ echo "setup: tui-ft with its dev and gguf extras ..." >&2
 pip_install -e ".[dev,gguf]"
 "$VPY" -c 'import tui_ft, textual, llamafactory, llama_cpp' >/dev/null
 "$VPY" -m tui_ft setup textonly >/dev/null
+if [ ${#pins[@]} -gt 0 ]; then
+  loose=$("$VPY" scripts/unpinned.py requirements/constraints.txt)
+  [ -z "$loose" ] || echo "setup: not pinned (run bash scripts/update-pins.sh and commit): $loose" >&2
+fi
 echo "$want" > "$stamp"
 echo "setup: done ($VENV, $((SECONDS - t0)) s)" >&2
