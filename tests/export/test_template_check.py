@@ -99,4 +99,6 @@ def test_gguf_verify_on_the_demo_uses_the_recorded_template(demo_model: Path, tm
     assert "BOS:" in proc.stderr and '"add_bos_token": false' in proc.stderr
     assert "Traceback" not in proc.stderr
     assert (out.parent / "Modelfile").exists()
-    assert "==> convert" in (out.parent / "demo-f16.log").read_text()
+    log = (out.parent / "demo-f16.log").read_text()
+    assert "==> convert" in log and "INFO:hf-to-gguf" in log  # the converter's output: here,
+    assert "INFO:hf-to-gguf" not in proc.stderr  # not on the terminal (that takes -v)
