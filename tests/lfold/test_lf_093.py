@@ -161,3 +161,18 @@ def test_train_extra_leaves_the_checkout_in_place(old_env: OldEnv):
     lf = next(line for line in res.stdout.splitlines() if "satisfied: llamafactory" in line)
     assert lf.endswith(f"({VERSION})") and str(old_env.editable.parents[1]) in lf
     assert "Would install" not in res.stdout or "llamafactory" not in res.stdout.split("Would")[1]
+
+
+def test_editable_checkout_trains_through_its_own_cli(old_env: OldEnv, tmp_path: Path):
+    py = old_env.editable
+    ws = tmp_path / "ws"
+    checked(tui(old_env, py, tmp_path, "demo", str(ws)))
+    args = demo_args(ws, "", max_steps=6, logging_steps=2, save_strategy="no")
+    del args["output_dir"]
+    config = tmp_path / "train.yaml"
+    config.write_text(yaml.safe_dump(args))
+    with heavy_lock():
+        res = tui(old_env, py, tmp_path, "train", str(config), "--run", "edit", "--follow")
+    assert "run edit: finished at step 6/6" in checked(res)
+    status = json.loads((ws / "runs" / "edit" / "status.json").read_text())
+    assert str(py.parent / "llamafactory-cli") in json.dumps(status)  # the checkout's CLI
