@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from textual.widgets import Button, DataTable, Static
+from textual.widgets import Button, DataTable, Input, Static
 
 from screens.app import TuiFtApp
 from screens.areas import AREAS
@@ -55,6 +55,17 @@ def enabled_buttons(app: TuiFtApp) -> list[str]:
     return [b.id or str(b.label) for b in app.screen.query(Button) if not b.disabled]
 
 
+async def type_into_first_input(pilot) -> tuple[Input, str] | None:
+    """Type into the area's first visible free-text input: (the field, its value)."""
+    for field in pilot.app.screen.query(Input):
+        if field.region.area and not field.disabled and field.type == "text" and not field.restrict:
+            field.focus()
+            await pilot.press("end", *"keep")
+            if "keep" in field.value:
+                return field, field.value
+    return None
+
+
 async def ride_out(pilot, proxy: LinkProxy, how: str) -> None:
     """Break the link `how` ("cut" or "freeze"), check the area pauses, restore it."""
     app = pilot.app
@@ -75,12 +86,20 @@ async def ride_out(pilot, proxy: LinkProxy, how: str) -> None:
 async def test_every_area_rides_out_the_link(proxied_host, link_proxy, box_demo_copy, how):
     app = box_app(proxied_host, box_demo_copy)
     async with app.run_test(size=SIZE) as pilot:
+        kept: list[str] = []
         for area in AREAS:
             await pilot.press(f"f{area.key}")
             await until(pilot, lambda a=area: app.current_mode == a.mode, 30, area.mode)
             await pilot.pause(0.5)  # the area's first workers start on the box
+            typed = await type_into_first_input(pilot)
             await ride_out(pilot, link_proxy, how)
+            if typed is not None:  # what the user typed is still there
+                field, value = typed
+                kept.append(area.mode)
+                assert field.value == value and "keep" in value, (area.mode, field.value)
+            await pilot.press("escape")
             assert app.current_mode == area.mode
+        assert len(kept) >= 3, kept  # the forms of several areas were typed into
         # the areas work again: the Runs table and the Environment checks reload
         await pilot.press("f4")
         await until(pilot, lambda: app.current_mode == "runs", 30, "runs")
