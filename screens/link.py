@@ -8,8 +8,9 @@ call that finds the transport dead, see tui_ft/host/ssh.py); this module is the 
   gives back exactly those it disabled when the link returns, then asks the area to
   refresh (`on_link_restored()`, else its `reload` action).
 - `LinkAwareApp`: a `ConnectionLost` escaping from a worker, a timer or a handler is a
-  skipped tick, not a crash (Textual would exit the app on any unhandled error). It also
-  starts the heartbeat for a remote host.
+  skipped tick, not a crash (Textual would exit the app on any unhandled error, and stop
+  the message loop of a widget whose handler raised). It also starts the heartbeat for a
+  remote host.
 - `link_guard` / `skip_when_down` for code that wants to skip explicitly.
 
 Nothing is re-mounted, so what the user typed (forms, a chat message, a recipe being
@@ -130,10 +131,42 @@ class LinkBanner(Static):
             screen.action_reload()
 
 
+def _shield_handlers() -> None:
+    """Make a handler that hits a lost link end quietly instead of stopping its widget.
+
+    Textual stops a widget's message loop for good when one of its handlers raises (it
+    expects the app to exit next), so a key action or button handler that touched the
+    box as the link died would leave that area deaf. The dispatch of every message is
+    wrapped once: ConnectionLost ends that one handler; anything else goes on as before.
+    """
+    from textual.message_pump import MessagePump
+
+    original = MessagePump._dispatch_message
+    if getattr(original, "link_shielded", False):
+        return
+
+    async def dispatch(self: MessagePump, message: Any) -> None:
+        try:
+            await original(self, message)
+        except Exception as error:
+            if not is_link_error(error):
+                raise
+            app = getattr(self, "app", None)
+            if isinstance(app, LinkAwareApp):
+                app.link_errors += 1
+
+    dispatch.link_shielded = True  # type: ignore[attr-defined]
+    MessagePump._dispatch_message = dispatch  # type: ignore[method-assign]
+
+
 class LinkAwareApp(App[int]):
     """Base of the tui-ft app: a lost link never takes the app down."""
 
     link_errors = 0  # how many ticks a lost link skipped (tests and the log read it)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _shield_handlers()
 
     def on_mount(self) -> None:
         start_link(getattr(self, "host", None))  # type: ignore[arg-type]

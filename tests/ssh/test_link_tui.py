@@ -169,3 +169,22 @@ async def test_random_cuts_during_a_keyboard_journey(proxied_host, link_proxy, b
 
         await until(pilot, lambda: set(ids) <= listed(), 60, "every run in the Runs table")
     assert app.return_code in (None, 0)
+
+
+async def test_a_key_action_on_a_dead_link_leaves_the_area_working(
+    proxied_host, link_proxy, box_demo_copy
+):
+    """`e` (export the checks) touches the box from a key handler, not a worker: with the
+    link down it must fail quietly, and the area must still answer keys afterwards."""
+    app = box_app(proxied_host, box_demo_copy)
+    exports = box_demo_copy / "exports"
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.current_mode == "env", 30, "env")
+        link_proxy.cut()
+        await until(pilot, lambda: banner_shown(app), 30, "the banner")
+        await pilot.press("escape", "e")
+        assert app.is_running and not list(exports.glob("env-report-*.json"))
+        link_proxy.restore()
+        await until(pilot, lambda: proxied_host.link_state == "up", 60, "the link back")
+        await pilot.press("escape", "e")
+        await until(pilot, lambda: list(exports.glob("env-report-*.json")), 30, "the export")
