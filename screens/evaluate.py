@@ -10,6 +10,7 @@ import posixpath
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import Input, TabbedContent, TabPane
 
 from screens.base import AreaScreen
@@ -105,6 +106,39 @@ class EvaluateScreen(AreaScreen):
             field = self.query_one(wid, Input)
             if not field.value:  # never over what the user typed meanwhile
                 field.value = model
+
+    class ActiveAdapter(Message):
+        def __init__(self, run: str, model: str, adapter: str, template: str) -> None:
+            self.run, self.model, self.adapter, self.template = run, model, adapter, template
+            super().__init__()
+
+    def on_screen_resume(self) -> None:
+        run = self.tui.active_run
+        adapter = self.query_one("#chat-adapter", Input).value.strip()
+        if (
+            run
+            and run != getattr(self, "_auto_run", None)
+            and (not adapter or getattr(self, "_auto_run", None))
+        ):
+            self.find_adapter(run)
+
+    @work(thread=True, exclusive=True, group="eval-active")
+    def find_adapter(self, run: str) -> None:
+        from tui_ft.export.adapters import list_adapters
+
+        for ad in list_adapters(self.tui.workspace):  # each run's final adapter comes first
+            if ad.run_id == run:
+                model, template = ad.base_model or "", ad.template or "default"
+                self.post_message(self.ActiveAdapter(run, model, ad.path, template))
+                return
+
+    def on_evaluate_screen_active_adapter(self, msg: ActiveAdapter) -> None:
+        """Chat defaults to the active run's adapter (and its base model and template)."""
+        self._auto_run = msg.run
+        if msg.model:
+            self.query_one("#chat-model", Input).value = msg.model
+        self.query_one("#chat-adapter", Input).value = msg.adapter
+        self.query_one("#chat-template", Input).value = msg.template
 
     def on_screen_suspend(self) -> None:
         self._chat.stop_models()

@@ -135,7 +135,29 @@ class ExportScreen(AreaScreen):
 
     def on_export_screen_sources(self, message: Sources) -> None:
         self._meta = message.meta
-        self.query_one("#pick", Select).set_options(message.options)
+        pick = self.query_one("#pick", Select)
+        current = pick.value
+        pick.set_options(message.options)
+        if current in message.meta:
+            pick.value = current
+        self._pick_active_run()
+
+    def on_screen_resume(self) -> None:
+        if getattr(self, "_meta", None) is not None:
+            self.load_sources()  # runs made since: the active one is picked
+
+    def _pick_active_run(self) -> None:
+        """Default to the active run's final adapter, unless the user picked something."""
+        run = self.tui.active_run
+        pick = self.query_one("#pick", Select)
+        if not run or getattr(self, "_auto_run", None) == run:
+            return
+        if not (pick.is_blank() or getattr(self, "_auto_run", None)):
+            return
+        keys = [k for k, m in self._meta.items() if m.get("run") == run]
+        if keys:
+            self._auto_run = run
+            pick.value = keys[0]  # list_adapters gives the final adapter first
 
     @on(Select.Changed, "#pick")
     def _picked(self, event: Select.Changed) -> None:

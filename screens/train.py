@@ -38,7 +38,46 @@ class TrainScreen(AreaScreen):
         Binding("u", "press('#mon-resume')", "Resume"),
         Binding("f", "show_tab('tab-config')", "Form"),
         Binding("m", "show_tab('tab-monitor')", "Monitor"),
+        Binding("slash", "log_filter", "Filter log"),
+        Binding("e", "log_error", "First error", show=False),
+        Binding("o", "log_follow", "Follow log", show=False),
+        Binding("y", "copy", "Copy traceback/path", show=False),
+        Binding("t", "chat_with_run", "Chat with it"),
+        Binding("x", "export_run", "Export it"),
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """ "Chat with it" and "Export it" appear once the attached run has finished."""
+        if action in ("chat_with_run", "export_run"):
+            info = self.query_one(RunMonitor).info
+            return info is not None and info.state == "finished"
+        return True
+
+    def _monitor_shown(self) -> RunMonitor:
+        self.action_show_tab("tab-monitor")
+        return self.query_one(RunMonitor)
+
+    def action_log_filter(self) -> None:
+        self._monitor_shown().open_filter()
+
+    def action_log_error(self) -> None:
+        self._monitor_shown().jump_to_error()
+
+    def action_log_follow(self) -> None:
+        self._monitor_shown().toggle_follow()
+
+    def action_copy(self) -> None:
+        """OSC 52: reaches the laptop's clipboard through SSH (and tmux with set-clipboard)."""
+        text = self._monitor_shown().copy_text()
+        if text:
+            self.app.copy_to_clipboard(text)
+            self.notify(f"copied {len(text.splitlines())} line(s)")
+
+    def action_chat_with_run(self) -> None:
+        self.app.switch_mode("evaluate")  # Chat picks the active run's adapter
+
+    def action_export_run(self) -> None:
+        self.app.switch_mode("export")  # Export picks the active run's adapter
 
     class Launched(Message):
         def __init__(self, paths: RunPaths | None, error: str | None = None) -> None:

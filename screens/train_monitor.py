@@ -8,11 +8,13 @@ on its own daemon thread and the panel reads its ring buffer.
 
 from __future__ import annotations
 
+import re
+
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Checkbox, Log, Sparkline, Static
+from textual.widgets import Button, Checkbox, Input, Log, Sparkline, Static
 
 from screens.widgets.loss_plot import Curve, LossPlot
 from tui_ft.host.base import DiskUsage
@@ -30,6 +32,8 @@ from tui_ft.train import (
 from tui_ft.train.discover import run_view
 from tui_ft.train.sampler import Sample
 from tui_ft.units import human_bytes
+
+ERROR_LINE = re.compile(r"Traceback|Error\b|error:|\bFAILED\b")
 
 
 def gpu_text(sample: Sample | None, reason: str | None = None) -> str:
@@ -77,6 +81,7 @@ class RunMonitor(Vertical):
             yield Button("Stop", id="mon-stop", variant="error", disabled=True)
             yield Button("Resume", id="mon-resume", variant="primary", disabled=True)
         yield Static("", id="mon-warnings")
+        yield Input(placeholder="filter the log (escape: close)", id="mon-filter")
         yield Log(id="mon-log", max_lines=200)
 
     # -- attaching ------------------------------------------------------------
@@ -131,11 +136,15 @@ class RunMonitor(Vertical):
     def on_run_monitor_status_read(self, msg: StatusRead) -> None:
         if self.paths is None or msg.info.root != self.paths.root:
             return
+        was = self.info.state if self.info else None
         self.info, self.usage = msg.info, msg.usage
-        log = self.query_one("#mon-log", Log)
+        if msg.info.state != was:
+            self.screen.refresh_bindings()  # "chat with it" / "export it" once finished
+            if was in ("running", "stopping") and msg.info.state == "finished":
+                self.app.notify(f"{msg.info.run_id} finished: t chat with it · x export it")
         if msg.tail and msg.tail[-1:] != getattr(self, "_last_tail", None):
-            log.clear()
-            log.write_lines(msg.tail)
+            self.tail = msg.tail
+            self.show_log()
             self._last_tail = msg.tail[-1:]
         alive = msg.info.alive
         if msg.info.exit_code is not None and getattr(self, "_timer", None):
@@ -146,6 +155,68 @@ class RunMonitor(Vertical):
         self.query_one("#mon-resume", Button).disabled = not msg.info.resumable
         self.query_one("#mon-title", Static).update(f"run {msg.info.run_id} · {msg.info.detail}")
         self.show_progress()
+
+    # -- the log pane -----------------------------------------------------------
+    tail: list[str] = []  # noqa: RUF012 - replaced, never mutated
+    """The last lines of the run's console log, as read."""
+
+    def on_mount(self) -> None:
+        self.query_one("#mon-filter", Input).display = False
+
+    def show_log(self) -> None:
+        """The tail, filtered by the filter box's text (case-insensitive) when it is open."""
+        box = self.query_one("#mon-filter", Input)
+        needle = box.value.strip().lower() if box.display else ""
+        lines = [x for x in self.tail if needle in x.lower()] if needle else self.tail
+        log = self.query_one("#mon-log", Log)
+        log.clear()
+        log.write_lines(lines)
+
+    def open_filter(self) -> None:
+        box = self.query_one("#mon-filter", Input)
+        box.display = True
+        box.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "mon-filter":
+            self.show_log()
+
+    def on_descendant_blur(self, event) -> None:
+        box = self.query_one("#mon-filter", Input)
+        if event.widget is box and not box.value.strip():
+            box.display = False  # an empty filter closes when left
+
+    def first_error(self) -> int | None:
+        """Index in the shown log of the first traceback or error line."""
+        log = self.query_one("#mon-log", Log)
+        for i, line in enumerate(log.lines):
+            if ERROR_LINE.search(line):
+                return i
+        return None
+
+    def jump_to_error(self) -> None:
+        log = self.query_one("#mon-log", Log)
+        index = self.first_error()
+        if index is None:
+            self.app.notify("no error or traceback in the log")
+            return
+        log.auto_scroll = False  # stay on it while new lines come in
+        log.scroll_to(y=index, animate=False)
+
+    def toggle_follow(self) -> None:
+        log = self.query_one("#mon-log", Log)
+        log.auto_scroll = not log.auto_scroll
+        if log.auto_scroll:
+            log.scroll_end(animate=False)
+        self.app.notify("following the log" if log.auto_scroll else "log paused")
+
+    def copy_text(self) -> str:
+        """What `y` copies: the traceback when there is one, else the run's folder."""
+        lines = self.tail
+        for i, line in enumerate(lines):
+            if line.startswith("Traceback"):
+                return "\n".join(lines[i:])
+        return self.paths.root if self.paths else ""
 
     # -- drawing --------------------------------------------------------------
     REDRAW_EVERY = 1.0

@@ -1,0 +1,68 @@
+"""The Monitor's log pane by keys: `/` filters, `e` jumps to the traceback, `o` toggles
+follow, `y` copies the traceback (OSC 52)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual.widgets import Input, Log
+
+from tests.apps import local_app, settle
+from tui_ft.host import LocalHost
+from tui_ft.workspace import Workspace
+
+RUN = "20261125-101500-broken"
+TRACEBACK = [
+    "Traceback (most recent call last):",
+    '  File "train.py", line 3, in <module>',
+    "ValueError: dataset identity_demo has no column `output`",
+]
+
+
+def broken_run(ws: Path) -> None:
+    Workspace(LocalHost(), str(ws)).ensure()
+    root = ws / "runs" / RUN
+    (root / "output").mkdir(parents=True)
+    (root / "training_args.yaml").write_text("model_name_or_path: /m\ndataset: identity_demo\n")
+    status = {"run_id": RUN, "created_at": 1.0, "launches": [{"started_at": 1.0, "pid": 1}]}
+    (root / "status.json").write_text(json.dumps(status))
+    lines = [f"[INFO] loading step {i}" for i in range(30)] + TRACEBACK
+    (root / "output" / "running_log.txt").write_text("\n".join(lines) + "\n")
+    (root / "exit_code").write_text("1\n")
+
+
+async def test_filter_jump_follow_copy(tmp_path: Path):
+    broken_run(tmp_path / "ws")
+    app = local_app(tmp_path / "ws", "runs")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.active_run = RUN
+        await pilot.press("3")
+        await settle(app, pilot)
+        screen = app.screen
+        log = screen.query_one("#mon-log", Log)
+        for _ in range(50):
+            if log.line_count >= 33:
+                break
+            await pilot.pause(0.1)
+        assert log.line_count == 33
+
+        await pilot.press("slash")
+        box = screen.query_one("#mon-filter", Input)
+        assert box.display and app.focused is box
+        await pilot.press(*"ERROR")
+        await pilot.pause()
+        assert [str(x) for x in log.lines] == [TRACEBACK[-1]]  # case-insensitive
+        await pilot.press(*["backspace"] * 5, "escape")
+        await pilot.pause()
+        assert not box.display and log.line_count == 33  # an empty filter closes
+
+        await pilot.press("e")
+        await pilot.pause()
+        top = int(log.scroll_y)
+        assert top <= 30 < top + log.size.height and not log.auto_scroll
+        await pilot.press("o")
+        assert log.auto_scroll
+
+        await pilot.press("y")
+        assert app.clipboard == "\n".join(TRACEBACK)
