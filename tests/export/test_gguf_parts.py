@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import struct
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -104,6 +106,14 @@ def test_i_quants_are_refused_without_an_importance_matrix(demo_gguf, tools, tmp
     with pytest.raises(GGUFError, match="IQ2_XS is an i-quant and needs an importance matrix"):
         quantize(LocalHost(), tools, str(demo_gguf), str(tmp_path / "x.gguf"), "iq2_xs")
     assert list(tmp_path.iterdir()) == []
+    proc = subprocess.run(
+        [sys.executable, "-m", "tui_ft", "gguf", str(demo_gguf.parent), "--out",
+         str(tmp_path / "m.gguf"), "--quant", "IQ4_XS"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "IQ4_XS: i-quants need an importance matrix" in proc.stderr
+    assert list(tmp_path.iterdir()) == []  # refused before converting anything
 
 
 def test_the_importance_matrix_never_sees_the_held_out_records(tmp_path):

@@ -17,7 +17,7 @@ from tui_ft.gguf.adapter import convert_adapter, merge_reasons, resolve_adapter
 from tui_ft.gguf.convert import convert, log_path
 from tui_ft.gguf.inspect import type_bpw
 from tui_ft.gguf.preflight import Preflight, preflight
-from tui_ft.gguf.quantize import Fallback, quantize, quantized_name
+from tui_ft.gguf.quantize import IMATRIX_REQUIRED, Fallback, quantize, quantized_name
 from tui_ft.gguf.template_check import TemplateReport
 from tui_ft.gguf.tools import GGUFError, LlamaCppTools
 from tui_ft.host.base import Host
@@ -119,6 +119,12 @@ def run_gguf(
         run.seconds[name] = round(now - clock, 2)
         clock = now
 
+    iq = [q for q in spec.quants if q.upper() in IMATRIX_REQUIRED]
+    if iq and not spec.imatrix:  # refused before a conversion, not after it
+        raise GGUFError(
+            f"{', '.join(iq)}: i-quants need an importance matrix; pass --imatrix DATASET "
+            "(built from the training data) or choose a K-quant such as Q4_K_M"
+        )
     source = spec.model
     adapter_dir = resolve_adapter(host, spec.adapter) if spec.adapter else None
     if adapter_dir:
