@@ -22,9 +22,13 @@ MAIN=${TUI_FT_MAIN_VENV:-$PWD/.venv}
 # What LLaMA-Factory 0.9.3 supports (its setup.py / extras.misc.check_dependencies):
 # transformers >=4.45,<=4.52.4; datasets <=3.6.0; accelerate <=1.7.0; peft <=0.15.2;
 # trl <=0.9.6; tokenizers <=0.21.1. The newest of each is taken.
+# 0.9.2: transformers >=4.41.2,<=4.49.0; datasets <=3.2.0; accelerate <=1.2.1;
+# peft <=0.12.0; trl <=0.9.6; tokenizers <=0.21.0.
 case "$LF" in
   0.9.3) PINS=(transformers==4.52.4 tokenizers==0.21.1 datasets==3.6.0 accelerate==1.7.0
                peft==0.15.2 trl==0.9.6) ;;
+  0.9.2) PINS=(transformers==4.49.0 tokenizers==0.21.0 datasets==3.2.0 accelerate==1.2.1
+               peft==0.12.0 trl==0.9.6) ;;
   *) echo "lf-old-env: no pin set for LLaMA-Factory $LF (add one to $0)" >&2; exit 2 ;;
 esac
 
@@ -57,7 +61,7 @@ chain() {  # $1 venv, $2 site-packages to append behind the venv's own
 }
 pip_q() {
   "$1/bin/python" -m pip install --disable-pip-version-check -q "${@:2}" 2>&1 \
-    | { grep -vE "^WARNING: Location|outside environment|resolver does not currently|^llamafactory .* requires" || true; }
+    | { grep -vE "^WARNING: Location|outside environment|resolver does not currently|^(llamafactory|trl) .* requires" || true; }
 }
 
 echo "lf-old-env: [1/4] venv for LLaMA-Factory $LF (Python $pyver, torch $torchver from $MAIN) ..." >&2
@@ -102,6 +106,9 @@ where = llamafactory.__file__
 assert where.startswith(sys.argv[1]), f"llamafactory imported from {where}, not the checkout"
 EOF
 touch "$ROOT/.done"
+for stale in "$(dirname "$ROOT")"/lf"$LF"-*; do  # builds of an older key (script, torch)
+  [ "$stale" = "$ROOT" ] || rm -rf "$stale"
+done
 echo "lf-old-env: done in $((SECONDS - t0)) s ($ROOT)" >&2
 echo "$REL/bin/python"
 echo "$EDIT/bin/python"
