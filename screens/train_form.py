@@ -9,9 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
+from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Input, Label, Select, TextArea
+from textual.containers import Grid, VerticalScroll
+from textual.suggester import SuggestFromList
+from textual.widgets import Collapsible, Input, Label, Select, Static, TextArea
 
 from tui_ft.train import FieldError, TrainConfig, TrainConfigError
 from tui_ft.train.config import (
@@ -40,7 +42,7 @@ FIELDS: tuple[tuple[str, str, str, tuple[Any, ...]], ...] = (
     ("max_steps", "max steps", "int?", ()),
     ("learning_rate", "learning rate", "float", ()),
     ("per_device_train_batch_size", "batch size", "int", ()),
-    ("gradient_accumulation_steps", "grad accumulation", "int", ()),
+    ("gradient_accumulation_steps", "grad accum", "int", ()),
     ("lr_scheduler_type", "scheduler", "choice", SCHEDULERS),
     ("compute_type", "compute type", "choice", COMPUTE_TYPES),
     ("logging_steps", "logging steps", "int?", ()),
@@ -60,22 +62,84 @@ def _widget_id(name: str) -> str:
     return f"f-{name}"
 
 
+GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Model", ("model_name_or_path", "template")),
+    ("Data", ("dataset", "dataset_dir", "cutoff_len", "max_samples")),
+    ("Method & LoRA", ("stage", "finetuning_type", "lora_rank", "lora_alpha", "lora_dropout",
+                       "lora_target")),
+    ("Optimisation", ("num_train_epochs", "max_steps", "learning_rate",
+                      "per_device_train_batch_size", "gradient_accumulation_steps",
+                      "lr_scheduler_type")),
+    ("Output & logging", ("logging_steps", "save_steps", "val_size", "report_to")),
+)  # fmt: skip
+"""LlamaBoard's grouping; the rest of FIELDS goes into the folded "Advanced" group."""
+
+
 class TrainForm(VerticalScroll):
     DEFAULT_CLASSES = "enter-next"  # Enter in a field moves to the next one
 
     def compose(self) -> ComposeResult:
-        for name, label, kind, choices in FIELDS:
-            with Horizontal(classes="form-row"):
-                yield Label(label, classes="form-label")
-                if kind == "choice":
-                    options = [(str(c), c) for c in choices]
-                    yield Select(options, id=_widget_id(name), allow_blank=False)
-                elif name in AUTO:
-                    yield Input(id=_widget_id(name), placeholder=AUTO_HINT[name])
-                else:
-                    yield Input(id=_widget_id(name))
-        yield Label("extra arguments (YAML)", classes="form-label")
-        yield TextArea("", id="f-extra", language="yaml", classes="form-extra")
+        spec = {f[0]: f for f in FIELDS}
+        grouped = {name for _, names in GROUPS for name in names}
+        for title, names in GROUPS:
+            yield Static(title, classes="form-group-title")
+            with Grid(classes="form-grid"):  # label, field, label, field: two per row
+                for name in names:
+                    yield from self._field(*spec[name])
+        with Collapsible(title="Advanced", collapsed=True, id="f-advanced"):
+            with Grid(classes="form-grid"):
+                for field in FIELDS:
+                    if field[0] not in grouped:
+                        yield from self._field(*field)
+            yield Label("extra arguments (YAML)", classes="form-label")
+            yield TextArea("", id="f-extra", language="yaml", classes="form-extra")
+
+    def _field(self, name: str, label: str, kind: str, choices: tuple[Any, ...]) -> ComposeResult:
+        yield Label(label, classes="form-label")
+        if kind == "choice":
+            options = [(str(c), c) for c in choices]
+            yield Select(options, id=_widget_id(name), allow_blank=False)
+        elif name in AUTO:
+            yield Input(id=_widget_id(name), placeholder=AUTO_HINT[name])
+        else:
+            yield Input(id=_widget_id(name))
+
+    # -- templates: LLaMA-Factory's list completes the field, the model suggests one -------
+    def on_mount(self) -> None:
+        self.load_templates()
+
+    @work(thread=True, exclusive=True, group="form-templates")
+    def load_templates(self) -> None:
+        from tui_ft.lf.templates import template_names
+
+        try:
+            names = template_names(self.app.host)  # type: ignore[attr-defined]
+        except Exception:  # no LLaMA-Factory to ask and no copy: the field stays free text
+            return
+        suggester = SuggestFromList(names, case_sensitive=False)
+        self.app.call_from_thread(setattr, self.query_one("#f-template", Input), "suggester",
+                                  suggester)  # fmt: skip
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "f-model_name_or_path" and event.value.strip():
+            self.suggest_for(event.value.strip())
+
+    @work(thread=True, exclusive=True, group="form-suggest")
+    def suggest_for(self, model: str) -> None:
+        """LlamaBoard's rule: the model's name picks the template, unless one was typed."""
+        from tui_ft.lf.templates import suggest_template
+
+        try:
+            name = suggest_template(model, self.app.host)  # type: ignore[attr-defined]
+        except Exception:
+            return
+        if name:
+            self.app.call_from_thread(self._suggested, name)
+
+    def _suggested(self, name: str) -> None:
+        field = self.query_one("#f-template", Input)
+        if field.value in ("", "default", getattr(self, "_auto_template", None)):
+            field.value = self._auto_template = name
 
     def auto_fields(self) -> set[str]:
         """The AUTO fields the user left blank."""
