@@ -90,6 +90,7 @@ def load_train_yaml(path: str, ws, *, local: bool):
 
 def cmd_train(args: argparse.Namespace) -> int:
     from tui_ft.train import TrainConfigError, start_run
+    from tui_ft.train.launch import output_notice
 
     config, host, ws = _ws(args)
     cfg = load_train_yaml(args.config, ws, local=not host.is_remote)
@@ -105,20 +106,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         raise CLIError(str(exc)) from exc
     print(paths.run_id)
     print(f"run folder: {paths.root}", file=sys.stderr)
-    print(f"output: {output_notice(host, paths)}", file=sys.stderr)
+    print(f"output: {output_notice(host, paths)}", file=sys.stderr)  # where, and why there
     if args.follow:
         return follow(host, paths, config.hourly_price, config.currency)
     return 0
-
-
-def output_notice(host, paths) -> str:
-    """Where the run writes its checkpoints and adapter, and why there (one line)."""
-    from tui_ft.train.rundir import read_status
-
-    own = read_status(host, paths).get("output_dir")
-    if own:
-        return f"{own} (the YAML's output_dir, as llamafactory-cli would use it)"
-    return f"{paths.output} (the YAML names no output_dir)"
 
 
 def _existing_run(host, ws, run_id: str | None):

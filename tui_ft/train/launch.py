@@ -104,6 +104,15 @@ def user_output_dir(host: Host, cfg: TrainConfig, base_dir: str | None = None) -
     return posixpath.normpath(value)
 
 
+def output_notice(host: Host, paths: RunPaths) -> str:
+    """Where the run writes its checkpoints and adapter, and why there (one line, for the
+    CLI and the Train screen)."""
+    own = read_status(host, paths).get("output_dir")
+    if own:
+        return f"{own} (the YAML's output_dir, as llamafactory-cli would use it)"
+    return f"{paths.output} (the YAML names no output_dir)"
+
+
 def link_output(host: Host, target: str, link: str) -> None:
     """`link` → `target`: the followers, metrics and checkpoints code reads `run/output`."""
     host.run(["ln", "-sfn", "--", target, link], timeout=30).check()
