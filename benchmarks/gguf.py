@@ -5,6 +5,9 @@ quantiser directly (the baseline), alternating on the same model in one run.
 The model: the demo's tokenizer with a larger random Llama (default ~27M parameters, so
 the work dominates process start-up). Target (issue 7): ratio <= 1.1.
 Run: OMP_NUM_THREADS=2 .venv/bin/python benchmarks/gguf.py [--runs 3] [--quant Q8_0]
+
+`--adapter ADAPTER_DIR --base MODEL_DIR` instead measures a LoRA as an adapter GGUF
+(tui-ft) against merging it and converting the merged model (the baseline), with sizes.
 """
 
 from __future__ import annotations
@@ -78,13 +81,43 @@ def run_baseline(converter: str, model: Path, out: Path, qtype: str, threads: st
     return time.perf_counter() - start
 
 
+def adapter_vs_merge(base: Path, adapter: Path, runs: int) -> None:
+    from tui_ft.export import ExportSpec, run_export
+    from tui_ft.gguf.adapter import convert_adapter
+
+    host = LocalHost()
+    tools = find_tools(host)
+    ours, merged, sizes = [], [], {}
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        for i in range(runs):
+            start = time.perf_counter()
+            convert_adapter(host, tools, str(base), str(adapter), str(root / f"a{i}.gguf"))
+            ours.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            run_export(host, ExportSpec(str(base), str(root / f"m{i}"), adapter=str(adapter)))
+            convert(host, tools, str(root / f"m{i}"), str(root / f"m{i}.gguf"), check=False)
+            merged.append(time.perf_counter() - start)
+        sizes = {
+            "adapter": (root / "a0.gguf").stat().st_size,
+            "merged": (root / "m0.gguf").stat().st_size,
+        }
+    report("LoRA -> adapter GGUF vs merge + convert", ours, merged)
+    print(f"  sizes: adapter GGUF {sizes['adapter']} B, merged GGUF {sizes['merged']} B")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--adapter", type=Path, help="measure this LoRA: adapter GGUF vs merge")
+    parser.add_argument("--base", type=Path, help="with --adapter: its base model folder")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--quant", default="Q8_0")
     parser.add_argument("--hidden", type=int, default=512)
     parser.add_argument("--layers", type=int, default=8)
     args = parser.parse_args()
+    if args.adapter:
+        adapter_vs_merge(args.base, args.adapter, args.runs)
+        return
     import os
 
     threads = str(min(os.cpu_count() or 2, 8))

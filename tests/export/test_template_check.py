@@ -18,23 +18,37 @@ from tui_ft.host import LocalHost
 pytestmark = pytest.mark.gguf
 
 
-@pytest.fixture(scope="module")
-def no_bos_gguf(demo_workspace: Path, tools, tmp_path_factory) -> tuple[Path, Path]:
-    """(model, GGUF) of the demo with the fix the BOS check names applied."""
-    root = tmp_path_factory.mktemp("nobos")
+def _demo_with_bos(demo_workspace: Path, tools, root: Path, add_bos: bool) -> tuple[Path, Path]:
+    """(model, GGUF) of the demo whose tokenizer_config says `add_bos_token: add_bos`.
+
+    Training never sees a BOS either way (LLaMA-Factory's `default` template has none and
+    it encodes without special tokens); the flag only decides what llama.cpp prepends.
+    """
     model = root / "tiny"
     shutil.copytree(demo_workspace / "models" / "tiny-llama-demo", model)
     cfg = json.loads((model / "tokenizer_config.json").read_text())
-    cfg["add_bos_token"] = False
+    cfg["add_bos_token"] = add_bos
     (model / "tokenizer_config.json").write_text(json.dumps(cfg))
     return model, Path(convert(LocalHost(), tools, str(model), str(root / "tiny-f16.gguf")))
+
+
+@pytest.fixture(scope="module")
+def no_bos_gguf(demo_workspace: Path, tools, tmp_path_factory) -> tuple[Path, Path]:
+    """The fix the BOS check names, applied."""
+    return _demo_with_bos(demo_workspace, tools, tmp_path_factory.mktemp("nobos"), False)
+
+
+@pytest.fixture(scope="module")
+def bos_gguf(demo_workspace: Path, tools, tmp_path_factory) -> tuple[Path, Path]:
+    return _demo_with_bos(demo_workspace, tools, tmp_path_factory.mktemp("bos"), True)
 
 
 def _by_name(report) -> dict[str, object]:
     return {i.name: i for i in report.items}
 
 
-def test_demo_gguf_adds_a_bos_that_training_never_saw(demo_gguf: Path, demo_model: Path):
+def test_a_gguf_that_adds_a_bos_training_never_saw_fails(bos_gguf):
+    demo_model, demo_gguf = bos_gguf
     mf = modelfile_text(LocalHost(), str(demo_model), "default", demo_gguf.name)
     report = check_template(str(demo_gguf), str(demo_model), "default", mf)
     items = _by_name(report)
@@ -86,11 +100,12 @@ def test_an_edited_modelfile_template_is_caught(no_bos_gguf, tmp_path: Path):
     assert "FAIL Modelfile TEMPLATE" in proc.stdout and "ok   chat template" in proc.stdout
 
 
-def test_gguf_verify_on_the_demo_uses_the_recorded_template(demo_model: Path, tmp_path: Path):
+def test_gguf_verify_uses_the_recorded_template_and_fails_on_a_mismatch(bos_gguf, tmp_path):
     """No --template: the demo model records `default`; the BOS mismatch fails verify."""
+    model, _ = bos_gguf
     out = tmp_path / "g" / "demo-f16.gguf"
     proc = subprocess.run(
-        [sys.executable, "-m", "tui_ft", "gguf", str(demo_model), "--out", str(out),
+        [sys.executable, "-m", "tui_ft", "gguf", str(model), "--out", str(out),
          "--modelfile", "--verify"],
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
@@ -102,3 +117,15 @@ def test_gguf_verify_on_the_demo_uses_the_recorded_template(demo_model: Path, tm
     log = (out.parent / "demo-f16.log").read_text()
     assert "==> convert" in log and "INFO:hf-to-gguf" in log  # the converter's output: here,
     assert "INFO:hf-to-gguf" not in proc.stderr  # not on the terminal (that takes -v)
+
+
+def test_gguf_verify_passes_when_the_prompts_match(no_bos_gguf, tmp_path: Path):
+    model, _ = no_bos_gguf
+    out = tmp_path / "g" / "demo-f16.gguf"
+    proc = subprocess.run(
+        [sys.executable, "-m", "tui_ft", "gguf", str(model), "--out", str(out),
+         "--modelfile", "--verify"],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "template check (default): ok" in proc.stdout and "warning" not in proc.stderr
