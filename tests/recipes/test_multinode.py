@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import shutil
 import sys
 import time
@@ -13,7 +12,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.ssh.sshd import SSHD, keygen, start_sshd
+from tests.ssh.sshd import keygen, start_sshd
 from tui_ft.train.config import TrainConfig
 from tui_ft.train.discover import run_info
 
@@ -24,8 +23,6 @@ VENV_BIN = str(Path(sys.executable).parent)
 @pytest.fixture
 def two_boxes(tmp_path, monkeypatch):
     """Two sshd servers on loopback (two 'boxes'), and SSH hosts connected to each."""
-    if not os.path.exists(SSHD):
-        pytest.skip(f"{SSHD} missing (bash scripts/ensure-sshd.sh installs openssh-server)")
     from tui_ft.host.ssh import SSHHost
 
     keys = tmp_path / "keys"

@@ -168,6 +168,7 @@ def follow(host, paths, hourly_price=None, currency="", *, interval: float = 1.0
     """Print the history, then one line per new log record, until the run ends."""
     from tui_ft.host.base import FileFollower
     from tui_ft.train import TrainerLog, catch_up, compute_metrics, run_info
+    from tui_ft.train.discover import run_view
 
     log = TrainerLog()
     offset = 0
@@ -178,7 +179,7 @@ def follow(host, paths, hourly_price=None, currency="", *, interval: float = 1.0
     follower: FileFollower = host.follow(paths.trainer_log, offset)
     try:
         while True:
-            info = run_info(host, paths)
+            info = run_info(run_view(host, paths), paths)  # one round trip over SSH
             lines = follower.poll()
             for line in lines:
                 if log.feed([line]):

@@ -66,6 +66,7 @@ def train(a: dict[str, Any], config_file: str | None = None) -> list[Argv]:
     config = config_file or a["config_file"]
     if a.get("nodes"):
         argv = ["multinode", config, "--nodes", ",".join(a["nodes"]), "--follow"]
+        _flag(argv, "--master", a.get("master"))
         _flag(argv, "--master-addr", a.get("master_addr"))
         _flag(argv, "--master-port", a.get("master_port"))
         _flag(argv, "--nproc-per-node", a.get("nproc_per_node"))

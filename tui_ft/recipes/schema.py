@@ -44,6 +44,7 @@ STEP_TYPES: dict[str, dict[str, Field]] = {
         "run": Field(STR, help="run id, so later steps can refer to its output"),
         "nodes": Field(LIST, help="SSH hosts for multi-node training; the first is rank 0"),
         "nproc_per_node": Field(INT),
+        "master": Field(STR, help="the node (one of nodes) that is rank 0; default the first"),
         "master_addr": Field(STR, help="rank 0's address as the other nodes see it"),
         "master_port": Field(INT),
     },

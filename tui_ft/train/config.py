@@ -252,7 +252,8 @@ class TrainConfig:
         try:
             raw = yamlio.load(text) or {}
         except yaml.YAMLError as exc:
-            raise ValueError(f"{source}{yaml_where(exc)}: not valid YAML ({exc})") from exc
+            problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
+            raise ValueError(f"{source}{yaml_where(exc)}: not valid YAML ({problem})") from exc
         if not isinstance(raw, dict):
             raise ValueError(f"{source}: expected a mapping of arguments, got {type(raw).__name__}")
         return cls.from_dict(raw)

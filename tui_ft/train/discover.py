@@ -213,7 +213,7 @@ def output_size(host: Host, paths: RunPaths) -> int | None:
 
     File sizes, not blocks, so the figure is the same on every filesystem.
     """
-    script = 'find "$1" -type f -printf "%s\\n" | awk \'{s+=$1} END {print s+0}\''
+    script = 'find -L "$1" -type f -printf "%s\\n" | awk \'{s+=$1} END {print s+0}\''
     res = host.run(["sh", "-c", script, "size", paths.root], timeout=60)
     try:
         return int(res.stdout.split()[0]) if res.ok else None
@@ -226,7 +226,7 @@ def output_sizes(host: Host, roots: list[str]) -> dict[str, int | None]:
     if not roots:
         return {}
     script = (
-        'for d in "$@"; do s=$(find "$d" -type f -printf "%s\\n" 2>/dev/null '
+        'for d in "$@"; do s=$(find -L "$d" -type f -printf "%s\\n" 2>/dev/null '
         "| awk '{s+=$1} END {print s+0}'); printf '%s %s\\n' \"$s\" \"$d\"; done"
     )
     res = host.run(["sh", "-c", script, "sizes", *roots], timeout=120)
