@@ -110,8 +110,20 @@ class TrainForm(VerticalScroll):
 
     @work(thread=True, exclusive=True, group="form-templates")
     def load_templates(self) -> None:
+        """Completion lists: the workspace's models, the registered datasets, the templates."""
+        from tui_ft.datasets.info import list_registered
         from tui_ft.lf.templates import template_names
 
+        app = self.app
+        try:
+            models = app.workspace.list_models()  # type: ignore[attr-defined]
+            data = [r.name for r in list_registered(app.host, app.workspace.datasets)]  # type: ignore[attr-defined]
+        except Exception:  # a lost link or an unreadable dataset_info.json: free text
+            models, data = [], []
+        for wid, names in (("#f-model_name_or_path", models), ("#f-dataset", data)):
+            if names:
+                app.call_from_thread(setattr, self.query_one(wid, Input), "suggester",
+                                     SuggestFromList(names, case_sensitive=False))  # fmt: skip
         try:
             names = template_names(self.app.host)  # type: ignore[attr-defined]
         except Exception:  # no LLaMA-Factory to ask and no copy: the field stays free text
