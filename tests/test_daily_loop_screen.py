@@ -9,6 +9,7 @@ It trains for real and starts LLaMA-Factory's API server: run it under
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -57,6 +58,7 @@ async def test_daily_loop_by_keys(demo_copy: Path, monkeypatch: pytest.MonkeyPat
     for key, value in RUN_ENV.items():
         monkeypatch.setenv(key, value)
     app = local_app(demo_copy, "env")
+    started = time.monotonic()
     async with app.run_test(size=(120, 40)) as pilot:
         keys = Keys(pilot)
         await pilot.pause()
@@ -74,6 +76,8 @@ async def test_daily_loop_by_keys(demo_copy: Path, monkeypatch: pytest.MonkeyPat
         tabs = screen.query_one("#train-tabs", TabbedContent)
         assert tabs.active == "tab-monitor"  # launch shows the Monitor
         monitor = screen.query_one("#train-monitor")
+        await keys.wait(lambda: len(monitor.log_state.loss.steps) >= 1, 600, "a loss point")
+        first_loss = time.monotonic() - started
         await keys.wait(
             lambda: monitor.info is not None and monitor.info.state == "finished",
             600,
@@ -121,5 +125,5 @@ async def test_daily_loop_by_keys(demo_copy: Path, monkeypatch: pytest.MonkeyPat
         assert str(table.get_row_at(0)[0]).endswith(".gguf")
         assert list((demo_copy / "exports").rglob("*.gguf"))
 
-        print(f"\ndaily loop: {keys.count} key presses")
+        print(f"\ndaily loop: {keys.count} key presses; first loss point {first_loss:.1f} s")
         assert keys.count < 40
