@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import subprocess
-import sys
-import venv
 from pathlib import Path
+
+from tests.laptop.venv import base_env
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -29,22 +29,9 @@ asyncio.run(main())
 
 
 def test_wheel_installs_and_runs_outside_checkout(tmp_path):
-    dist = tmp_path / "dist"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(REPO)],
-        check=True,
-        capture_output=True,
-    )
-    wheel = next(dist.glob("tui_ft-*.whl"))
-    env_dir = tmp_path / "env"
-    venv.create(env_dir, with_pip=True)
-    py = env_dir / "bin" / "python"
-    subprocess.run(
-        [py, "-m", "pip", "install", "-q", str(wheel)],
-        check=True,
-        capture_output=True,
-        cwd=tmp_path,
-    )
+    # The laptop tests' base install (only the base dependencies), cached by source hash.
+    env = base_env()
+    env_dir, py = env.root, env.python
     out = subprocess.run(
         [env_dir / "bin" / "tui-ft", "--version"],
         capture_output=True,
