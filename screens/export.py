@@ -240,12 +240,14 @@ class ExportScreen(AreaScreen):
         if not source or not out.endswith(".gguf"):
             self.notify("choose a model folder and a .gguf file to write", severity="error")
             return
-        quant = self.query_one("#quant", Select).value
+        quant_select = self.query_one("#quant", Select)
+        # is_blank(): Textual 8's blank value is Select.NULL, not the old Select.BLANK
+        quant = None if quant_select.is_blank() else quant_select.value
         job = GGUFJob(
             model=source,
             out=out,
             outtype=str(self.query_one("#outtype", Select).value),
-            quant=None if quant is Select.BLANK else str(quant),
+            quant=None if quant is None else str(quant),
             template=self._get("#template") or None,
             modelfile=self.query_one("#modelfile", Checkbox).value,
             verify=self.query_one("#verify", Checkbox).value,
