@@ -15,15 +15,17 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-VERSION = "0.9.3"
+VERSIONS = ("0.9.3", "0.9.2")
+"""The releases tested: the oldest tui-ft supports, and 0.9.3 (the last for Python 3.9/3.10)."""
 
 
 @dataclass(frozen=True)
 class OldEnv:
+    version: str
     release: Path
-    """python of the venv with llamafactory==VERSION from the registry."""
+    """python of the venv with llamafactory==version from the registry."""
     editable: Path
-    """python of the venv with VERSION's unpacked sdist installed editable."""
+    """python of the venv with that release's unpacked sdist installed editable."""
 
     def env(self, python: Path, home: Path) -> dict[str, str]:
         """The environment of a `python -m tui_ft` on this venv: its own bin/ first."""
@@ -38,18 +40,19 @@ class OldEnv:
         )
 
 
-@pytest.fixture(scope="session")
-def old_env() -> OldEnv:
+@pytest.fixture(scope="session", params=VERSIONS)
+def old_env(request: pytest.FixtureRequest) -> OldEnv:
+    version = request.param
     script = REPO / "scripts" / "lf-old-env.sh"
     res = subprocess.run(
         ["bash", str(script)],
         capture_output=True,
         text=True,
         timeout=1800,
-        env=dict(os.environ, LF_OLD_VERSION=VERSION, TUI_FT_MAIN_VENV=str(Path(sys.prefix))),
+        env=dict(os.environ, LF_OLD_VERSION=version, TUI_FT_MAIN_VENV=str(Path(sys.prefix))),
     )
     if res.returncode != 0:
         tail = "\n".join(res.stderr.strip().splitlines()[-15:])
-        pytest.fail(f"scripts/lf-old-env.sh could not build LLaMA-Factory {VERSION}:\n{tail}")
+        pytest.fail(f"scripts/lf-old-env.sh could not build LLaMA-Factory {version}:\n{tail}")
     release, editable = (Path(p) for p in res.stdout.split())
-    return OldEnv(release, editable)
+    return OldEnv(version, release, editable)
