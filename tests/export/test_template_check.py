@@ -18,24 +18,28 @@ from tui_ft.host import LocalHost
 pytestmark = pytest.mark.gguf
 
 
-def _demo_with_bos(demo_workspace: Path, tools, root: Path, add_bos: bool) -> tuple[Path, Path]:
-    """(model, GGUF) of the demo whose tokenizer_config says `add_bos_token: add_bos`.
+def _demo_with_bos(
+    demo_workspace: Path, tools, root: Path, add_bos: bool | None
+) -> tuple[Path, Path]:
+    """(model, GGUF) of the demo whose tokenizer_config says `add_bos_token: add_bos`
+    (None: the demo as `tui-ft demo` builds it).
 
     Training never sees a BOS either way (LLaMA-Factory's `default` template has none and
     it encodes without special tokens); the flag only decides what llama.cpp prepends.
     """
     model = root / "tiny"
     shutil.copytree(demo_workspace / "models" / "tiny-llama-demo", model)
-    cfg = json.loads((model / "tokenizer_config.json").read_text())
-    cfg["add_bos_token"] = add_bos
-    (model / "tokenizer_config.json").write_text(json.dumps(cfg))
+    if add_bos is not None:
+        cfg = json.loads((model / "tokenizer_config.json").read_text())
+        cfg["add_bos_token"] = add_bos
+        (model / "tokenizer_config.json").write_text(json.dumps(cfg))
     return model, Path(convert(LocalHost(), tools, str(model), str(root / "tiny-f16.gguf")))
 
 
 @pytest.fixture(scope="module")
 def no_bos_gguf(demo_workspace: Path, tools, tmp_path_factory) -> tuple[Path, Path]:
-    """The fix the BOS check names, applied."""
-    return _demo_with_bos(demo_workspace, tools, tmp_path_factory.mktemp("nobos"), False)
+    """The demo as built: it records no BOS, as its training never saw one."""
+    return _demo_with_bos(demo_workspace, tools, tmp_path_factory.mktemp("nobos"), None)
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +64,7 @@ def test_a_gguf_that_adds_a_bos_training_never_saw_fails(bos_gguf):
     assert report.gguf_prompt == "<s>" + report.training_prompt
 
 
-def test_the_named_fix_makes_the_check_pass(no_bos_gguf):
+def test_the_demo_as_built_passes_the_check(no_bos_gguf):
     model, gguf = no_bos_gguf
     mf = modelfile_text(LocalHost(), str(model), "default", gguf.name)
     report = check_template(str(gguf), str(model), "default", mf)

@@ -99,6 +99,12 @@ def build_model(out_dir: Path) -> Path:
     tokenizer = LlamaTokenizer.from_pretrained(str(out_dir), local_files_only=True)
     tokenizer.chat_template = DEFAULT_CHAT_TEMPLATE
     tokenizer.save_pretrained(str(out_dir))
+    # LLaMA-Factory's `default` template encodes without a BOS; llama.cpp and Ollama add one
+    # when the tokenizer says so, and the GGUF would then see prompts training never saw.
+    tok_cfg = out_dir / "tokenizer_config.json"
+    cfg = json.loads(tok_cfg.read_text(encoding="utf-8"))
+    cfg["add_bos_token"] = False
+    atomic_write_text(tok_cfg, json.dumps(cfg, ensure_ascii=False, indent=2) + "\n")
 
     config = LlamaConfig(
         vocab_size=len(tokenizer),
