@@ -34,7 +34,10 @@ with tarfile.open(tarball) as tf:
         if not (info.isfile() or info.isdir()):
             continue
         info.name = rel
-        tf.extract(info, dest, filter="data")
+        if hasattr(tarfile, "data_filter"):  # filter=: Python 3.10.12+ / 3.11.4+
+            tf.extract(info, dest, filter="data")
+        elif not rel.startswith("/") and ".." not in rel.split("/"):
+            tf.extract(info, dest)  # plain files and folders only (checked above)
 """
 
 

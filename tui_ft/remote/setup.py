@@ -20,7 +20,7 @@ from pathlib import Path
 from tui_ft import __version__
 from tui_ft.host.base import Host, HostError
 
-MIN_PYTHON = (3, 11)
+MIN_PYTHON = (3, 10)
 
 PROBE = r"""
 import json, sys, importlib.util as u
