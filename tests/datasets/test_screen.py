@@ -69,6 +69,12 @@ async def test_pick_detect_register_and_list(demo_copy):
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "another" not in json.loads(path.read_text())
+        # The refusal reloads the list in a second worker, started by a message: wait for it.
+        for _ in range(200):
+            if "renamed_by_someone" in cells(screen.query_one("#ds-registered"), 0):
+                break
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.05)
         assert "renamed_by_someone" in cells(screen.query_one("#ds-registered"), 0)
 
 
