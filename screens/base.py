@@ -47,6 +47,12 @@ class AreaScreen(Screen):
 
     def on_screen_resume(self) -> None:
         self.tui.sub_title = self.tui.status_line(self.AREA_TITLE)
+        for banner in self.query(LinkBanner):
+            banner.wake()
+
+    def on_screen_suspend(self) -> None:
+        for banner in self.query(LinkBanner):
+            banner.sleep()
 
     def action_press(self, selector: str) -> None:
         """A key for a button: the same checks (disabled) and handler as a click."""

@@ -92,8 +92,27 @@ class LinkBanner(Static):
         self._down = False
 
     def on_mount(self) -> None:
-        self.set_interval(SYNC_EVERY, self.sync)
+        # Polls only for a remote host on the screen in front: an idle TUI wakes for nothing.
+        self._timer = self.set_interval(SYNC_EVERY, self.sync, pause=True)
+        self.wake()
+
+    def wake(self) -> None:
+        """The area came to the front (or the host changed): poll while it is remote."""
+        timer = getattr(self, "_timer", None)
+        if timer is None:  # not mounted yet: on_mount wakes it
+            return
+        host: Host | None = getattr(self.app, "host", None)
+        if host is not None and host.is_remote:
+            timer.resume()
+        else:
+            timer.pause()
         self.sync()
+
+    def sleep(self) -> None:
+        """The area went to the back: another area's banner polls now."""
+        timer = getattr(self, "_timer", None)
+        if timer is not None:
+            timer.pause()
 
     def sync(self) -> None:
         host: Host | None = getattr(self.app, "host", None)

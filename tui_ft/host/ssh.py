@@ -76,6 +76,9 @@ class SSHHost(Host):
         self._hop_creds: dict[str, Credentials] = {}
         self._lock = threading.RLock()  # held only briefly: connection and link state
         self._sftp_lock = threading.Lock()
+        # One SFTP request at a time: paramiko's client drops a response another thread
+        # read for it, and that thread then waits forever (seen as a hung screen).
+        self._sftp_io = threading.RLock()
         self._conn: Connection | None = None
         self._sftp: paramiko.SFTPClient | None = None
         self._home: str | None = None
@@ -398,6 +401,8 @@ class SSHHost(Host):
                 transport = self.transport
                 try:
                     sftp = transport.open_sftp_client()
+                    # A request that gets no answer is a dead link, not a wait forever.
+                    sftp.get_channel().settimeout(max(self.timeout, 10.0))
                 except Exception as exc:
                     raise self.lost(f"{self.describe()}: SFTP unavailable: {exc}", gen) from exc
                 with self._lock:
@@ -411,7 +416,8 @@ class SSHHost(Host):
 
         gen = self.generation
         try:
-            return fn(self.sftp(), *args)
+            with self._sftp_io:
+                return fn(self.sftp(), *args)
         except (paramiko.SSHException, EOFError, OSError) as exc:
             if isinstance(exc, OSError) and exc.errno is not None:
                 raise  # FileNotFoundError, PermissionError ...: the file's problem, not ours
