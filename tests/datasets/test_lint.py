@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+
+import pytest
+
 from tests.datasets.conftest import rules_at
 from tui_ft.datasets import lint_file
 
@@ -137,6 +141,18 @@ def test_duplicates_point_at_the_first(host, write_json):
     assert [(f.record, f.message) for f in dups] == [
         (2, "same record as record 0"),
         (3, "same record as record 0"),
+    ]
+
+
+@pytest.mark.parametrize("numpy", [True, False], ids=["numpy", "base-install"])
+def test_duplicates_without_numpy_match(host, write_json, monkeypatch, numpy):
+    """A laptop with only the base install has no numpy: lint finds the same duplicates."""
+    if not numpy:
+        monkeypatch.setitem(sys.modules, "numpy", None)  # `import numpy` fails as if absent
+    recs = [{"instruction": f"q{i % 7}", "output": "a"} for i in range(30)]
+    dups = rules_at(lint_file(host, write_json(recs)), "duplicate")
+    assert [(f.record, f.message) for f in dups] == [
+        (i, f"same record as record {i % 7}") for i in range(7, 30)
     ]
 
 
