@@ -150,6 +150,8 @@ def run_gguf_cmd(args: argparse.Namespace) -> int:
         return os.path.abspath(p) if p and local else p
 
     model, out = str(path(args.model)), str(path(args.out))
+    if not host.exists(f"{model.rstrip('/')}/config.json"):  # before any download or build
+        raise CLIError(f"{model}: not a Hugging Face model folder (no config.json)", 1)
     template = args.template or _recorded_template(host, model, path(args.adapter))
     if args.modelfile and not template:
         raise CLIError(f"{model} records no template: pass --template (e.g. default, qwen)")
@@ -161,9 +163,11 @@ def run_gguf_cmd(args: argparse.Namespace) -> int:
     data = spec.perplexity_data
     try:
         with _steps(args.verbose) as say:
+            # llama_cpp_dir is a path on this machine: a box uses its own tools.
             tools = find_tools(
-                host, config.llama_cpp_dir, lambda line: say("llama.cpp", line, None)
-            )
+                host, config.llama_cpp_dir if local else None,
+                lambda line: say("llama.cpp", line, None),
+            )  # fmt: skip
             run = run_gguf(
                 host, tools, spec, say,
                 inspect=lambda p: info_on(host, p),
