@@ -71,3 +71,13 @@ def test_each_step_meets_its_own_validator(demo_workspace: Path, tmp_path: Path)
     )
     assert "`output` must be a string" in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1  # one line, no traceback
+    # `recipe validate` runs the same checks, without planning or running anything
+    val = subprocess.run(
+        [sys.executable, "-m", "tui_ft", "--workspace", str(demo_workspace), "recipe",
+         "validate", str(recipe)],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert val.returncode == 2 and val.stdout == ""
+    assert f"{recipe}:4: step 'dataset' field 'file': {data}:1 record 0 field output" in (
+        val.stderr
+    )

@@ -64,8 +64,30 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _on_target(args: argparse.Namespace, config):
+    """(recipe, host, workspace) where the recipe runs: `${workspace}` is the box's."""
+    recipe = _load(args.recipe, args.workspace or config.workspace)
+    if not getattr(args, "host", None) and recipe.host and recipe.host != "local":
+        args.host = recipe.host
+    host = host_from_args(args, config)
+    workspace = workspace_from_args(args, host, config)
+    if workspace.root != (args.workspace or config.workspace):
+        recipe = _load(args.recipe, workspace.root)
+    return recipe, host, workspace
+
+
 def run_validate(args: argparse.Namespace) -> int:
-    recipe = _load(args.recipe, args.workspace or load_config().workspace)
+    """Every step checked by the validator it will use, on its host, before anything runs."""
+    from tui_ft.recipes import RecipeError
+    from tui_ft.recipes.deep import check_recipe
+
+    recipe, host, workspace = _on_target(args, load_config())
+    try:
+        check_recipe(recipe, host, workspace.root)
+    except RecipeError as exc:
+        raise CLIError(str(exc)) from exc
+    finally:
+        host.close()
     print(f"{recipe.source}: ok, {len(recipe.steps)} steps: {', '.join(recipe.step_ids())}")
     return 0
 
@@ -105,15 +127,7 @@ def run_k8s(args: argparse.Namespace) -> int:
 def run_replay(args: argparse.Namespace) -> int:
     from tui_ft.recipes.replay import Replayer, ReplayFailed
 
-    config = load_config()
-    recipe = _load(args.recipe, args.workspace or config.workspace)
-    if not args.host and recipe.host and recipe.host != "local":
-        args.host = recipe.host
-    host = host_from_args(args, config)
-    workspace = workspace_from_args(args, host, config)
-    if workspace.root != (args.workspace or config.workspace):
-        # `${workspace}` is the workspace where the recipe runs: the box's, over SSH.
-        recipe = _load(args.recipe, workspace.root)
+    recipe, host, workspace = _on_target(args, load_config())
     as_json = args.json or not sys.stdout.isatty()
     printer = _json_printer if as_json else _RichPrinter()
     replayer = Replayer(recipe, host, workspace.root, on_event=printer)
