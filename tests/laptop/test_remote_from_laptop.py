@@ -128,9 +128,7 @@ def _train_yaml(folder: Path, model: Path, steps: int) -> Path:
 
 
 @pytest.mark.train
-def test_train_follow_attach_stop_ask_export_from_a_base_install(
-    tui_ft, box, box_demo, tmp_path
-):
+def test_train_follow_attach_stop_ask_export_from_a_base_install(tui_ft, box, box_demo, tmp_path):
     model = box.workspace / "models" / "tiny-llama-demo"
     # train start, then stop it while it runs
     long_run = tui_ft("--host", "box", "train", str(_train_yaml(tmp_path, model, 2000)),
