@@ -138,7 +138,7 @@ def run_export_cmd(args: argparse.Namespace) -> int:
 def run_gguf_cmd(args: argparse.Namespace) -> int:
     from tui_ft.export.preflight import DiskSpaceError
     from tui_ft.gguf import GGUFError, find_tools
-    from tui_ft.gguf.pipeline import GGUFSpec, run_gguf
+    from tui_ft.gguf.pipeline import GGUFSpec, refuse_iquants, run_gguf
     from tui_ft.gguf.remote import info_on, perplexity_on, template_check_on, verify_on
     from tui_ft.gguf.summary import summary_lines
 
@@ -150,6 +150,10 @@ def run_gguf_cmd(args: argparse.Namespace) -> int:
         return os.path.abspath(p) if p and local else p
 
     model, out = str(path(args.model)), str(path(args.out))
+    try:
+        refuse_iquants([q.upper() for q in args.quant or []], args.imatrix)
+    except GGUFError as exc:
+        raise CLIError(str(exc), 1) from exc
     if not host.exists(f"{model.rstrip('/')}/config.json"):  # before any download or build
         raise CLIError(f"{model}: not a Hugging Face model folder (no config.json)", 1)
     template = args.template or _recorded_template(host, model, path(args.adapter))

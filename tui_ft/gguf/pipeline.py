@@ -95,6 +95,16 @@ def group_fallbacks(fallbacks: list[Fallback]) -> list[FallbackGroup]:
     ]
 
 
+def refuse_iquants(quants: list[str], imatrix: str | None) -> None:
+    """I-quants without an importance matrix come out useless: refuse them up front."""
+    iq = [q for q in quants if q.upper() in IMATRIX_REQUIRED]
+    if iq and not imatrix:
+        raise GGUFError(
+            f"{', '.join(iq)}: i-quants need an importance matrix; pass --imatrix DATASET "
+            "(built from the training data) or choose a K-quant such as Q4_K_M"
+        )
+
+
 def run_gguf(
     host: Host,
     tools: LlamaCppTools,
@@ -119,12 +129,7 @@ def run_gguf(
         run.seconds[name] = round(now - clock, 2)
         clock = now
 
-    iq = [q for q in spec.quants if q.upper() in IMATRIX_REQUIRED]
-    if iq and not spec.imatrix:  # refused before a conversion, not after it
-        raise GGUFError(
-            f"{', '.join(iq)}: i-quants need an importance matrix; pass --imatrix DATASET "
-            "(built from the training data) or choose a K-quant such as Q4_K_M"
-        )
+    refuse_iquants(spec.quants, spec.imatrix)  # before a conversion, not after it
     source = spec.model
     adapter_dir = resolve_adapter(host, spec.adapter) if spec.adapter else None
     if adapter_dir:
