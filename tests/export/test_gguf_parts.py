@@ -141,3 +141,13 @@ def test_fallbacks_are_grouped_per_tensor_kind_with_their_bpw():
         ("attn_q", 2, "Q5_0", 5.5),
         ("output", 1, "Q8_0", 8.5),
     ]
+
+
+def test_bits_per_weight_table_matches_the_installed_gguf():
+    """The built-in block sizes (for a laptop without `gguf`) are gguf's own."""
+    from gguf import GGML_QUANT_SIZES
+
+    from tui_ft.gguf.inspect import GGML_BLOCKS
+
+    installed = {t.name: v for t, v in GGML_QUANT_SIZES.items()}
+    assert GGML_BLOCKS and all(installed[name] == v for name, v in GGML_BLOCKS.items())

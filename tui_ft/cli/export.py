@@ -302,12 +302,16 @@ def run_perplexity_cmd(args: argparse.Namespace) -> int:
 
 
 def run_info_cmd(args: argparse.Namespace) -> int:
-    from tui_ft.gguf.inspect import read_gguf_info
+    from tui_ft.gguf import GGUFError
+    from tui_ft.gguf.remote import info_on
 
+    host = host_from_args(args, load_config())  # the file is where the host is: on the box
     try:
-        info = read_gguf_info(args.file)
-    except (ValueError, OSError) as exc:
-        raise CLIError(f"{args.file}: not a readable GGUF file ({exc})", 1) from exc
+        info = info_on(host, os.path.abspath(args.file) if not host.is_remote else args.file)
+    except GGUFError as exc:
+        raise CLIError(str(exc), 1) from exc
+    finally:
+        host.close()
     if args.json:
         print(json.dumps(info.to_json()))
         return 0
@@ -322,12 +326,21 @@ def run_info_cmd(args: argparse.Namespace) -> int:
 
 
 def run_verify_cmd(args: argparse.Namespace) -> int:
-    from tui_ft.gguf.verify import verify_gguf
+    from tui_ft.gguf import GGUFError
+    from tui_ft.gguf.remote import verify_on
 
+    host = host_from_args(args, load_config())
     try:
-        report = verify_gguf(args.file, args.hf)
-    except (ValueError, OSError, RuntimeError) as exc:
+        if host.is_remote:  # load and generate on the box, where the file and llama.cpp are
+            report = verify_on(host, args.file, args.hf)
+        else:
+            from tui_ft.gguf.verify import verify_gguf
+
+            report = verify_gguf(args.file, args.hf)
+    except (ValueError, OSError, RuntimeError, GGUFError) as exc:
         raise CLIError(f"{args.file}: could not load and run ({exc})", 1) from exc
+    finally:
+        host.close()
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False))
     else:

@@ -82,11 +82,28 @@ def read_gguf_info(path: str) -> GGUFInfo:
     )
 
 
+# (weights per block, bytes per block) of each GGML type, as gguf's GGML_QUANT_SIZES has
+# them: a laptop with only the base install reads a box's `gguf-info --json` without gguf.
+GGML_BLOCKS: dict[str, tuple[int, int]] = {
+    "F32": (1, 4), "F16": (1, 2), "BF16": (1, 2), "F64": (1, 8),
+    "I8": (1, 1), "I16": (1, 2), "I32": (1, 4), "I64": (1, 8),
+    "Q4_0": (32, 18), "Q4_1": (32, 20), "Q5_0": (32, 22), "Q5_1": (32, 24),
+    "Q8_0": (32, 34), "Q8_1": (32, 40), "Q2_K": (256, 84), "Q3_K": (256, 110),
+    "Q4_K": (256, 144), "Q5_K": (256, 176), "Q6_K": (256, 210), "Q8_K": (256, 292),
+    "IQ2_XXS": (256, 66), "IQ2_XS": (256, 74), "IQ3_XXS": (256, 98), "IQ1_S": (256, 50),
+    "IQ4_NL": (32, 18), "IQ3_S": (256, 110), "IQ2_S": (256, 82), "IQ4_XS": (256, 136),
+    "IQ1_M": (256, 56), "TQ1_0": (256, 54), "TQ2_0": (256, 66), "MXFP4": (32, 17),
+}  # fmt: skip
+
+
 def type_bpw(type_name: str) -> float:
     """Bits per weight of one GGML type (Q5_0: 5.5, Q8_0: 8.5, F16: 16)."""
-    from gguf import GGML_QUANT_SIZES, GGMLQuantizationType
+    known = GGML_BLOCKS.get(type_name)
+    if known is None:  # a type newer than this table: ask the installed gguf
+        from gguf import GGML_QUANT_SIZES, GGMLQuantizationType
 
-    block, size = GGML_QUANT_SIZES[GGMLQuantizationType[type_name]]
+        known = GGML_QUANT_SIZES[GGMLQuantizationType[type_name]]
+    block, size = known
     return size * 8 / block
 
 
