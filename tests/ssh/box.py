@@ -101,13 +101,19 @@ class BoxAccount:
         return [p for p in self.home.rglob("*") if p.lstat().st_uid != self.uid]
 
 
+_made: list[None] = []  # accounts made by this process
+
+
 def create_box_account(authorized_pub: str) -> BoxAccount:
     if os.geteuid() != 0:
         raise BoxSetupError(
             "the SSH tests log in to the box as another user: run them as root (CI does)"
         )
     _remove_stale_accounts()
-    user = f"{PREFIX}{os.getpid()}"
+    # `tuiftbox<pid>x<n>`: tests/laptop and tests/ssh each hold a session `box` fixture (one
+    # per conftest), so one session may make two accounts, two boxes side by side.
+    _made.append(None)
+    user = f"{PREFIX}{os.getpid()}x{len(_made)}"
     home = Path(tempfile.mkdtemp(prefix=f"{user}-", dir="/tmp")) / "home"
     home.parent.chmod(0o755)
     # `--password '*'`: no password login, yet not a locked account (sshd refuses those).
@@ -145,7 +151,8 @@ def _remove_stale_accounts() -> None:
     """Accounts of test sessions that died without clean-up (their pid is gone)."""
     for entry in pwd.getpwall():
         suffix = entry.pw_name[len(PREFIX) :]
-        stale = suffix.isdigit() and not psutil.pid_exists(int(suffix))
+        pid = suffix.split("x", 1)[0]
+        stale = pid.isdigit() and not psutil.pid_exists(int(pid))
         if entry.pw_name.startswith(PREFIX) and stale:
             remove_box_account(
                 BoxAccount(entry.pw_name, entry.pw_uid, entry.pw_gid, Path(entry.pw_dir))
