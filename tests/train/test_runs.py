@@ -46,7 +46,11 @@ def _trainer_steps(paths) -> list[int]:
 def resumed_run(train_root, run_env):
     """A run killed with SIGKILL after checkpoint-10, then resumed to the end."""
     ws = Workspace(LocalHost(), str(train_root))
-    paths = start_run(ws, demo_config(train_root, max_steps=20), name="killme", env=run_env)
+    cfg = demo_config(train_root, max_steps=20)
+    # Steps long enough (8 micro-batches each) that checkpoint-10 is seen before the end,
+    # however fast the machine: the demo's steps alone take a few milliseconds.
+    cfg.gradient_accumulation_steps = 8
+    paths = start_run(ws, cfg, name="killme", env=run_env)
     host = ws.host
     wait_for(lambda: run_info(host, paths).checkpoint == 10, 240, "checkpoint-10")
     wait_for(lambda: max(_trainer_steps(paths), default=0) >= 12, 60, "step 12")
