@@ -21,6 +21,9 @@ DATA_DISKS = ("/root/autodl-tmp", "~/autodl-tmp")
 system disk of such boxes is small and is reset with the image). `~` is the home
 of the user on the side that resolves it (autodl's non-root accounts)."""
 
+HUBS = ("modelscope", "hf")
+"""The model hubs downloads know (tui_ft.models.hubs picks one)."""
+
 
 class ConfigError(ValueError):
     """A config file that cannot be used, with the file and field named."""
@@ -60,7 +63,13 @@ class Config:
     box_python: str | None = None
     """The Python with tui-ft on remote boxes; None: `python3` (or $TUI_FT_BOX_PYTHON)."""
     hosts: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """Per-host overrides on the laptop: `{alias: {workspace, python, hourly_price}}`."""
+    """Per-host overrides on the laptop: `{alias: {workspace, python, hourly_price, hub, ...}}`."""
+    hub: str | None = None
+    """The hub downloads on THIS machine use (modelscope, hf); None: the environment's choice."""
+    hf_endpoint: str | None = None
+    """A Hugging Face endpoint (a mirror) for downloads here; None: $HF_ENDPOINT or the default."""
+    modelscope_endpoint: str | None = None
+    """A ModelScope endpoint for downloads here; None: $MODELSCOPE_ENDPOINT or the default."""
     notify: dict[str, Any] = field(default_factory=dict)
     """`webhooks: [{url, format}]` told when a run finishes, fails or stalls (tui_ft.notify)."""
     watch: dict[str, Any] = field(default_factory=dict)
@@ -102,6 +111,8 @@ class Config:
                 value = float(value)
             elif not isinstance(value, str):
                 raise ConfigError(f"{source}: {key} must be text, got {value!r}")
+            elif key == "hub" and value not in HUBS:
+                raise ConfigError(f"{source}: hub must be one of {', '.join(HUBS)}, got {value!r}")
             setattr(cfg, key, value)
         if os.environ.get("TUI_FT_WORKSPACE"):
             cfg.workspace = default_workspace()
@@ -125,11 +136,18 @@ def _checked_section(key: str, value: Any, source: str) -> dict[str, Any]:
     return value
 
 
-HOST_KEYS = {"workspace": str, "python": str, "hourly_price": float}
+HOST_KEYS = {
+    "workspace": str,
+    "python": str,
+    "hourly_price": float,
+    "hub": str,
+    "hf_endpoint": str,
+    "modelscope_endpoint": str,
+}
 
 
 def _hosts_section(value: Any, source: str) -> dict[str, dict[str, Any]]:
-    """`hosts:` maps an SSH alias (or user@host:port) to its workspace/python/hourly_price."""
+    """`hosts:` maps an SSH alias (or user@host:port) to the settings that override the box's."""
     if not isinstance(value, dict):
         raise ConfigError(f"{source}: hosts must map host names to settings, got {value!r}")
     out: dict[str, dict[str, Any]] = {}
@@ -147,6 +165,10 @@ def _hosts_section(value: Any, source: str) -> dict[str, dict[str, Any]]:
             ):
                 what = "text" if kind is str else "a non-negative number"
                 raise ConfigError(f"{source}: hosts.{name}.{key} must be {what}, got {val!r}")
+            if key == "hub" and val is not None and val not in HUBS:
+                raise ConfigError(
+                    f"{source}: hosts.{name}.hub must be one of {', '.join(HUBS)}, got {val!r}"
+                )
         out[str(name)] = {
             k: (float(v) if HOST_KEYS[k] is float and v is not None else v)
             for k, v in entry.items()

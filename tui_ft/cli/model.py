@@ -9,6 +9,7 @@ import sys
 import threading
 
 from tui_ft.cli.common import CLIError, host_from_args, load_config, workspace_from_args
+from tui_ft.cli.model_download import register_download
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,17 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     v.add_argument("--progress", action="store_true", help="print 'progress DONE TOTAL' lines")
     v.set_defaults(handler=run_verify)
 
-    d = msub.add_parser("download", help="download a model from a hub, then verify it")
-    d.add_argument("repo", help="repository id, e.g. Qwen/Qwen2.5-0.5B-Instruct")
-    d.add_argument(
-        "--hub",
-        choices=("modelscope", "hf"),
-        help="default: modelscope, or hf when HF_ENDPOINT is set or USE_MODELSCOPE_HUB=0",
-    )
-    d.add_argument("--revision", help="branch, tag or commit")
-    d.add_argument("--dest", metavar="DIR", help="default: the workspace's models/REPO")
-    d.add_argument("--json", action="store_true")
-    d.set_defaults(handler=run_download)
+    register_download(msub)  # its own module: hub settings resolve on the box's side
 
 
 def _resolve(ws, name: str) -> str:
@@ -121,27 +112,3 @@ def _finish(report, as_json: bool, ws=None, path: str = "") -> int:
     else:
         _print_report(report)
     return 1 if report.status == "fail" else 0
-
-
-def run_download(args: argparse.Namespace) -> int:
-    from tui_ft.models.download import DownloadError, default_hub, download
-
-    config = load_config()
-    host = host_from_args(args, config)
-    ws = workspace_from_args(args, host, config)
-    hub = args.hub or default_hub()
-    dest = args.dest or ws.path("models", args.repo)
-    if host.is_remote:  # the files go to the box: its own tui-ft downloads them there
-        argv = [host.python, "-m", "tui_ft", "--workspace", ws.root, "model", "download", args.repo]
-        argv += ["--hub", hub, "--dest", dest] + (["--json"] if args.json else [])
-        for line in host.stream(argv):
-            print(line)
-        return 0
-    print(
-        f"downloading {args.repo} from {hub} into {dest} (resumes partial files)", file=sys.stderr
-    )
-    try:
-        report = download(args.repo, dest, hub, args.revision)
-    except DownloadError as exc:
-        raise CLIError(str(exc), code=1) from exc
-    return _finish(report, args.json, ws, dest)

@@ -1,7 +1,7 @@
 """Download a model repository with the hub's own library, then verify it at once.
 
-ModelScope (`modelscope`, endpoint from MODELSCOPE_ENDPOINT or MODELSCOPE_DOMAIN) or
-Hugging Face (`huggingface_hub`, endpoint from HF_ENDPOINT, e.g. a mirror). Both
+ModelScope (`modelscope`) or Hugging Face (`huggingface_hub`), at the endpoint
+`tui_ft.models.hubs` chose on this machine (flag, config, environment). Both
 libraries keep partial files and resume them. Right after the download every file is
 hashed against the sha256 the hub published: ModelScope lists one per file in its file
 list, Hugging Face's ETag of each LFS file is its sha256.
@@ -11,22 +11,17 @@ from __future__ import annotations
 
 import os
 
+from tui_ft.config import HUBS
+from tui_ft.models.hubs import modelscope_endpoint
 from tui_ft.models.manifest import ManifestEntry, parse_manifest
 from tui_ft.models.report import ModelReport
 from tui_ft.models.verify import verify_dir
 
-HUBS = ("modelscope", "hf")
+__all__ = ["HUBS", "DownloadError", "download"]
 
 
 class DownloadError(RuntimeError):
     """The hub refused or could not be reached; the message names the repo and the hub."""
-
-
-def default_hub() -> str:
-    flag = os.environ.get("USE_MODELSCOPE_HUB", "").lower()
-    if flag in ("0", "false", "no") or os.environ.get("HF_ENDPOINT"):
-        return "hf"
-    return "modelscope"
 
 
 def hf_etag_manifest(dest: str) -> dict[str, ManifestEntry]:
@@ -74,8 +69,13 @@ def _endpoint(hub: str) -> str:
     return os.environ.get("MODELSCOPE_ENDPOINT") or os.environ.get("MODELSCOPE_DOMAIN") or "default"
 
 
-def download(repo: str, dest: str, hub: str, revision: str | None = None) -> ModelReport:
-    """Download (or resume) `repo` into `dest` and return the verification of the result."""
+def download(
+    repo: str, dest: str, hub: str, revision: str | None = None, endpoint: str | None = None
+) -> ModelReport:
+    """Download (or resume) `repo` into `dest` and return the verification of the result.
+
+    `endpoint` None: the library's own (its environment variable, else its default).
+    """
     if hub not in HUBS:
         raise DownloadError(f"unknown hub {hub!r}: use one of {', '.join(HUBS)}")
     os.makedirs(dest, exist_ok=True)
@@ -84,14 +84,14 @@ def download(repo: str, dest: str, hub: str, revision: str | None = None) -> Mod
         if hub == "hf":
             from huggingface_hub import snapshot_download
 
-            snapshot_download(
-                repo, revision=revision, local_dir=dest, endpoint=os.environ.get("HF_ENDPOINT")
-            )
+            endpoint = endpoint or os.environ.get("HF_ENDPOINT")
+            snapshot_download(repo, revision=revision, local_dir=dest, endpoint=endpoint)
         else:
-            from modelscope import snapshot_download as ms_download
+            with modelscope_endpoint(endpoint):
+                from modelscope import snapshot_download as ms_download
 
-            ms_download(repo, revision=revision, local_dir=dest)
-            manifest = ms_published_manifest(repo, revision)
+                ms_download(repo, revision=revision, local_dir=dest)
+                manifest = ms_published_manifest(repo, revision)
     except ImportError as exc:
         lib = "huggingface_hub" if hub == "hf" else "modelscope"
         raise DownloadError(f"{lib} is not installed: pip install {lib}") from exc
@@ -99,7 +99,7 @@ def download(repo: str, dest: str, hub: str, revision: str | None = None) -> Mod
         # modelscope puts the failing file (hash mismatch, 404) on the lines after the first
         lines = [ln.strip(" -") for ln in str(exc).splitlines() if ln.strip()][:3]
         raise DownloadError(
-            f"{repo} from {hub} (endpoint {_endpoint(hub)}): {type(exc).__name__}: "
+            f"{repo} from {hub} (endpoint {endpoint or _endpoint(hub)}): {type(exc).__name__}: "
             + "; ".join(lines)
         ) from exc
     if hub == "hf":

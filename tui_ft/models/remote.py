@@ -1,15 +1,19 @@
-"""`verify_model(host, path)`: in this process locally, on the box for a remote host.
+"""Model work on the box itself: verification, and downloads from the box's hub.
 
 Hashing multi-GB shards over SSH would move the whole model through the connection,
 so a remote box runs its own `python3 -m tui_ft model verify DIR --json --progress`
-and answers with progress lines and the report as JSON.
+and answers with progress lines and the report as JSON. A download runs the box's
+`tui-ft model download` the same way: the files land on the box, fetched from the hub
+the box's settings name (tui_ft.models.hubs), never from the laptop's choice.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from tui_ft.checks.base import CheckResult
 from tui_ft.checks.probe import box_python, parse_json_tail
-from tui_ft.host.base import Host, HostError
+from tui_ft.host.base import ConnectionLost, Host, HostError
 from tui_ft.models.hashing import Progress
 from tui_ft.models.report import ModelReport
 
@@ -62,3 +66,31 @@ def verify_model(
         )
         return report
     return ModelReport.from_dict(data)
+
+
+def download_on_box(
+    host: Host,
+    workspace: str,
+    repo: str,
+    dest: str,
+    hub_argv: Sequence[str],
+    revision: str | None = None,
+    as_json: bool = False,
+    echo: Callable[[str], object] = print,
+) -> int:
+    """Run the box's `tui-ft model download`; its lines are echoed, its exit status returned.
+
+    `hub_argv` holds only what overrides the box (`--hub`, endpoints: the command's
+    flags or the laptop's per-host entry); anything else the box settles itself.
+    """
+    argv = [box_python(host), "-m", "tui_ft", "--workspace", workspace, "model", "download"]
+    argv += [repo, "--dest", dest, *hub_argv]
+    argv += (["--revision", revision] if revision else []) + (["--json"] if as_json else [])
+    try:
+        for line in host.stream(argv):
+            echo(line)
+    except ConnectionLost:
+        raise
+    except HostError:
+        return 1  # the box's tui-ft printed why (one `tui-ft:` line) above
+    return 0
