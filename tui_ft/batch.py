@@ -17,7 +17,9 @@ import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from tui_ft.host.base import CommandResult, DiskUsage, FileStat, Host, HostError
+from tui_ft.host.base import DiskUsage, FileStat, Host, HostError
+from tui_ft.remote.agent import run_python
+from tui_ft.remote.view import HostView
 
 TAIL = 16384  # bytes of each log's end: tail_records reads 16 KiB, the monitor 8 KiB
 WHOLE = ("training_args.yaml", "status.json", "pid", "exit_code")
@@ -66,14 +68,18 @@ PY = r"""
 import base64, glob, os, sys
 n, mode, args = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
 disk = os.environ.get("SNAPSHOT_DISK")
+out = []
 if mode == "runs":
     try:
-        dirs = sorted(os.path.join(args[0], e) for e in os.listdir(args[0]))
+        names = sorted(os.listdir(args[0]))
     except OSError:
-        dirs = []
+        names = []
+    else:  # the runs folder's own listing, for pickers that walk it
+        out.append("T " + args[0])
+        out += ["E %d %s" % (os.path.isdir(os.path.join(args[0], e)), e) for e in names]
+    dirs = [os.path.join(args[0], e) for e in names]
 else:
     dirs = args
-out = []
 b64 = lambda data: base64.b64encode(data).decode()
 for r in dirs:
     r = r.rstrip("/")
@@ -141,6 +147,8 @@ class Snapshot:
     adapters: set[str] = field(default_factory=set)  # folders with an adapter_config.json
     outputs: set[str] = field(default_factory=set)  # the runs' output/ folders that exist
     complete: bool = True  # False: the shell reader, which does not list adapters
+    top: str | None = None  # the runs folder, when its listing below was read
+    entries: list[tuple[str, bool]] = field(default_factory=list)  # (name, is a folder)
     disk: DiskUsage | None = None
 
 
@@ -164,6 +172,11 @@ def parse(text: str) -> Snapshot:
                 snap.files[path] = _File(int(size), float(mtime), raw, max(0, int(size) - len(raw)))
             elif kind == "A":
                 snap.adapters.add(rest)
+            elif kind == "T":
+                snap.top = rest
+            elif kind == "E":
+                is_dir, name = rest.split(" ", 1)
+                snap.entries.append((name, is_dir == "1"))
             elif kind == "O":
                 snap.outputs.add(rest)
             elif kind == "C":
@@ -190,7 +203,8 @@ def snapshot(
     args = ["runs", runs_dir] if runs_dir is not None else ["dirs", *dirs]
     env = {"SNAPSHOT_DISK": disk} if disk is not None else None
     # -S: no site-packages to scan, the reader needs the standard library only
-    res = host.run([host.python, "-S", "-c", PY, str(TAIL), *args], env=env, timeout=120)
+    # the agent where the connection keeps one (a polling screen), else one command
+    res = run_python(host, PY, [str(TAIL), *args], env=env, timeout=120)
     if res.ok:
         snap = parse(res.stdout)
     else:  # no usable python on the box: the same facts from the shell, slower
@@ -214,15 +228,12 @@ def snapshot(
     return snap
 
 
-class SnapshotHost(Host):
+class SnapshotHost(HostView):
     """A read-only view of a host that answers from a `Snapshot`, else asks the host."""
 
     def __init__(self, host: Host, snap: Snapshot) -> None:
-        self.host = host
+        super().__init__(host)
         self.snap = snap
-        self.name = host.name
-        self.is_remote = host.is_remote
-        self.python = host.python
         self._runs = set(snap.runs)
 
     def _known(self, path: str) -> bool:
@@ -248,6 +259,8 @@ class SnapshotHost(Host):
         return self.host.read_bytes(path, offset, size)
 
     def stat(self, path: str) -> FileStat | None:
+        if path.rstrip("/") == self.snap.top:
+            return FileStat(self.snap.top, 0, 0.0, True)
         f = self.snap.files.get(path)
         if f is not None:
             return FileStat(path, f.size, f.mtime, False)
@@ -258,6 +271,9 @@ class SnapshotHost(Host):
         return self.host.stat(path)
 
     def listdir(self, path: str) -> list[FileStat]:
+        top = self.snap.top
+        if path.rstrip("/") == top:
+            return [FileStat(f"{top}/{n}", 0, 0.0, d) for n, d in self.snap.entries]
         run = posixpath.dirname(path.rstrip("/"))
         if path.rstrip("/").endswith("/output") and run in self._runs:
             return [FileStat(c, 0, 0.0, True) for c, _ in self.snap.checkpoints.get(run, [])]
@@ -290,36 +306,3 @@ class SnapshotHost(Host):
         if self.snap.disk is not None:
             return self.snap.disk
         return self.host.disk_usage(path)
-
-    # -- everything else is the real host's --------------------------------------
-    def run(self, argv, *, cwd=None, env=None, timeout=None, input=None) -> CommandResult:
-        return self.host.run(argv, cwd=cwd, env=env, timeout=timeout, input=input)
-
-    def stream(self, argv, *, cwd=None, env=None):
-        return self.host.stream(argv, cwd=cwd, env=env)
-
-    def spawn_detached(self, argv, *, cwd, log_path, pid_path, env=None) -> int:
-        return self.host.spawn_detached(
-            argv, cwd=cwd, log_path=log_path, pid_path=pid_path, env=env
-        )
-
-    def signal(self, pid: int, sig: int, *, group: bool = True) -> bool:
-        return self.host.signal(pid, sig, group=group)
-
-    def write_bytes(self, path: str, data: bytes) -> None:
-        self.host.write_bytes(path, data)
-
-    def makedirs(self, path: str) -> None:
-        self.host.makedirs(path)
-
-    def remove(self, path: str, *, recursive: bool = False) -> None:
-        self.host.remove(path, recursive=recursive)
-
-    def rename(self, src: str, dst: str) -> None:
-        self.host.rename(src, dst)
-
-    def home(self) -> str:
-        return self.host.home()
-
-    def describe(self) -> str:
-        return self.host.describe()

@@ -45,16 +45,20 @@ class Workspace:
 
     def list_models(self) -> list[str]:
         """Model folders: any folder under models/ (one or two levels) with a config.json."""
+        from tui_ft.remote.tree import tree_view
+
+        # over SSH the three levels are read in one command, not a request per folder
+        host = tree_view(self.host, [self.models], depth=3)
         found: list[str] = []
-        if not self.host.exists(self.models):
+        if not host.exists(self.models):
             return found
-        for entry in self.host.listdir(self.models):
+        for entry in host.listdir(self.models):
             if not entry.is_dir:
                 continue
-            if self.host.exists(posixpath.join(entry.path, "config.json")):
+            if host.exists(posixpath.join(entry.path, "config.json")):
                 found.append(entry.path)
                 continue
-            for sub in self.host.listdir(entry.path):  # org/name layout (Qwen/Qwen2.5-...)
-                if sub.is_dir and self.host.exists(posixpath.join(sub.path, "config.json")):
+            for sub in host.listdir(entry.path):  # org/name layout (Qwen/Qwen2.5-...)
+                if sub.is_dir and host.exists(posixpath.join(sub.path, "config.json")):
                     found.append(sub.path)
         return found

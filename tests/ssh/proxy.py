@@ -4,7 +4,8 @@ There is no `tc netem` here: every chunk is held `delay` seconds in each directi
 round trip costs 2 x delay more), `cut()` closes every connection and refuses new ones,
 `freeze()` stops forwarding without closing anything (a NAT timeout, a suspended
 laptop), `restore()` brings the link back. `count_round_trips()` counts what crosses
-the link at paramiko's level: channel opens and synchronous SFTP requests.
+the link at paramiko's level: channel opens, synchronous SFTP requests and requests to
+the box's agent.
 """
 
 from __future__ import annotations
@@ -142,11 +143,12 @@ class RoundTrips:
 
     channels: int = 0  # exec channels (commands, streams) and forwards
     sftp: int = 0  # synchronous SFTP requests (stat, open, read, listdir, ...)
+    agent: int = 0  # requests to the box's agent (one line out, one line back)
     log: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
-        return self.channels + self.sftp
+        return self.channels + self.sftp + self.agent
 
 
 @contextlib.contextmanager
@@ -169,13 +171,24 @@ def count_round_trips() -> Iterator[RoundTrips]:
         counts.log.append(f"sftp {t}")
         return request(self, t, *args)
 
+    from tui_ft.remote.agent import Agent
+
+    exchange = Agent._exchange
+
+    def counted_exchange(self, line, timeout):
+        counts.agent += 1
+        counts.log.append("agent request")
+        return exchange(self, line, timeout)
+
     paramiko.Transport.open_channel = counted_open  # type: ignore[method-assign]
     SFTPClient._request = counted_request  # type: ignore[method-assign]
+    Agent._exchange = counted_exchange  # type: ignore[method-assign]
     try:
         yield counts
     finally:
         paramiko.Transport.open_channel = open_channel  # type: ignore[method-assign]
         SFTPClient._request = request  # type: ignore[method-assign]
+        Agent._exchange = exchange  # type: ignore[method-assign]
 
 
 @pytest.fixture

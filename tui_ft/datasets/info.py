@@ -142,6 +142,10 @@ def list_registered(
     host: Host, dataset_dir: str, info: DatasetInfo | None = None
 ) -> list[Registered]:
     """Every entry with its health: is its file there, is the entry one LLaMA-Factory reads?"""
+    from tui_ft.remote.tree import tree_view
+
+    # over SSH: the info file and the folder's files in one command, not a stat per entry
+    host = tree_view(host, [dataset_dir], depth=3, read=() if info else [INFO])
     info = info or load_info(host, dataset_dir)
     sem = host_semantics(host)
     out = []

@@ -39,6 +39,9 @@ def _run_args(host: Host, run_dir: str) -> dict:
 
 def list_adapters(ws: Workspace) -> list[AdapterInfo]:
     """Each run's final adapter (its output folder) and its checkpoints, newest run first."""
+    from tui_ft.train.discover import runs_view
+
+    ws = runs_view(ws)  # over SSH: every run folder read in one command
     host = ws.host
     found: list[AdapterInfo] = []
     if not host.exists(ws.runs):

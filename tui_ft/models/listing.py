@@ -69,6 +69,11 @@ def record_verification(ws: Workspace, report: ModelReport) -> None:
 
 
 def list_models(ws: Workspace) -> list[ModelEntry]:
+    """Every model with its size and verification state. Over SSH the whole models/ tree
+    (sizes) and the state file come from one command: one round trip for any count."""
+    from tui_ft.remote.tree import tree_view
+
+    ws = Workspace(tree_view(ws.host, [ws.models], read=[STATE_FILE]), ws.root)
     states = load_states(ws)
     out = []
     for path in ws.list_models():

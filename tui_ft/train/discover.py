@@ -152,7 +152,7 @@ def run_view(host: Host, paths: RunPaths | None = None, *, disk: bool = False) -
 def runs_view(ws: Workspace) -> Workspace:
     """`ws` whose host answers reads of every run folder from one command (over SSH):
     pickers that walk the runs (adapters, checkpoints) then cost a few round trips."""
-    if not ws.host.is_remote:
+    if not ws.host.is_remote or getattr(ws.host, "batched", False):
         return ws
     from tui_ft.batch import SnapshotHost, snapshot
 
@@ -225,17 +225,43 @@ def output_sizes(host: Host, roots: list[str]) -> dict[str, int | None]:
     """`output_size` of many run folders in one command: {root: bytes or None}."""
     if not roots:
         return {}
-    script = (
-        'for d in "$@"; do s=$(find -L "$d" -type f -printf "%s\\n" 2>/dev/null '
-        "| awk '{s+=$1} END {print s+0}'); printf '%s %s\\n' \"$s\" \"$d\"; done"
-    )
-    res = host.run(["sh", "-c", script, "sizes", *roots], timeout=120)
     out: dict[str, int | None] = dict.fromkeys(roots)
+    res = None
+    if host.is_remote:  # through the box's agent where the connection keeps one
+        from tui_ft.remote.agent import run_python
+
+        res = run_python(host, SIZES_PY, roots, timeout=120)
+    if res is None or not res.ok:
+        res = host.run(["sh", "-c", SIZES_SH, "sizes", *roots], timeout=120)
     for line in res.stdout.splitlines():
         size, _, root = line.partition(" ")
         if root in out and size.isdigit():
             out[root] = int(size)
     return out
+
+
+# Like `find -L DIR -type f` summed: links followed, each folder walked once.
+SIZES_PY = r"""
+import os, sys
+for root in sys.argv[1:]:
+    total, seen = 0, set()
+    for top, dirs, files in os.walk(root, followlinks=True):
+        st = os.stat(top)
+        if (st.st_dev, st.st_ino) in seen:
+            dirs[:] = []
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        for f in files:
+            try:
+                total += os.stat(os.path.join(top, f)).st_size
+            except OSError:
+                pass
+    print(total, root)
+"""
+SIZES_SH = (
+    'for d in "$@"; do s=$(find -L "$d" -type f -printf "%s\\n" 2>/dev/null '
+    "| awk '{s+=$1} END {print s+0}'); printf '%s %s\\n' \"$s\" \"$d\"; done"
+)
 
 
 def describe_command(info: RunInfo) -> str:

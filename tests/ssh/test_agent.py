@@ -1,0 +1,92 @@
+"""The box's agent (#18): a connection the TUI keeps (it has a heartbeat) answers a polling
+screen's refresh in one round trip, counted at the transport; it comes back after a cut;
+a headless connection and a box whose python cannot start it keep the one-shot call."""
+
+# ruff: noqa: F811 - the fixtures imported below are test parameters
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.ssh.proxy import LinkProxy, count_round_trips, link_proxy, proxied_host  # noqa: F401
+from tests.ssh.runs_factory import make_runs
+from tui_ft.remote.agent import agent_for, run_python
+from tui_ft.train import list_runs
+from tui_ft.train.discover import output_sizes
+from tui_ft.workspace import Workspace
+
+
+@pytest.fixture
+def box_ws(box, box_tmp):
+    make_runs(box_tmp / "ws" / "runs", 6)
+    box.chown(box_tmp / "ws")
+    return str(box_tmp / "ws")
+
+
+def listing(ws: Workspace) -> list[dict]:
+    return [r.to_json() for r in list_runs(ws)]
+
+
+def test_a_refresh_through_the_agent_is_one_round_trip(ssh_host, box_ws):
+    headless = listing(Workspace(ssh_host, box_ws))  # no heartbeat: one-shot commands
+    assert agent_for(ssh_host) is None
+    ssh_host.start_heartbeat()
+    ws = Workspace(ssh_host, box_ws)
+    assert listing(ws) == headless  # starts the agent: the same answer
+    agent = agent_for(ssh_host)
+    assert agent is not None and agent.alive
+    for _ in range(2):
+        with count_round_trips() as rt:
+            again = listing(ws)
+        assert again == headless
+        assert (rt.total, rt.agent) == (1, 1), rt.log
+    roots = [r["root"] for r in headless]
+    with count_round_trips() as rt:
+        sizes = output_sizes(ssh_host, roots)
+    assert rt.total == 1 and all(sizes[r] and sizes[r] > 1000 for r in roots), rt.log
+    assert agent_for(ssh_host) is agent  # one process for the whole connection
+
+
+def test_a_script_error_is_its_answer_and_the_agent_lives_on(ssh_host):
+    ssh_host.start_heartbeat()
+    bad = run_python(ssh_host, "import sys; print('partial'); sys.exit('no such run')", [])
+    assert (bad.returncode, bad.stdout, bad.stderr.strip()) == (1, "partial\n", "no such run")
+    code = "import os, sys; print(os.environ.get('X'), *sys.argv[1:])"
+    ok = run_python(ssh_host, code, ["a b", "c"], env={"X": "1"})
+    assert (ok.returncode, ok.stdout) == (0, "1 a b c\n")
+    with count_round_trips() as rt:  # the environment of one request does not stay
+        again = run_python(ssh_host, code, ["d"])
+    assert again.stdout == "None d\n" and rt.total == 1
+
+
+def test_a_box_python_that_cannot_run_the_agent_keeps_one_shot_calls(ssh_host, box_ws):
+    ws = Workspace(ssh_host, box_ws)
+    good = listing(ws)
+    ssh_host.python = "/nonexistent/python3"  # the shell reader answers, every time
+    ssh_host.start_heartbeat()
+    assert listing(ws) == good
+    assert agent_for(ssh_host) is None
+    assert listing(ws) == good
+
+
+@pytest.mark.parametrize("how", ["cut", "freeze"])
+def test_the_agent_comes_back_after_the_link(proxied_host, link_proxy: LinkProxy, box_ws, how):
+    host = proxied_host
+    ws = Workspace(host, box_ws)
+    before = listing(ws)
+    first = agent_for(host)
+    assert first is not None
+    getattr(link_proxy, how)()
+    deadline = time.monotonic() + 60
+    while host.link.up and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not host.link.up, "the heartbeat saw the link go"
+    link_proxy.restore()
+    assert host.wait_up(60), host.link.describe()
+    assert listing(ws) == before  # the first call after the reconnect starts a new agent
+    second = agent_for(host)
+    assert second is not None and second is not first and not first.alive
+    with count_round_trips() as rt:
+        assert listing(ws) == before
+    assert (rt.total, rt.agent) == (1, 1), rt.log
