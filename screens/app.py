@@ -71,8 +71,12 @@ class TuiFtApp(LinkAwareApp):  # a lost link pauses the areas instead of crashin
         self.recorder = Recorder()  # what the user does, to save as a recipe
 
     def on_mount(self) -> None:
+        from screens.notifier import RunNotifier
+
         self.sub_title = self.status_line()
         self.switch_mode(self.start_mode)
+        self.notifier = RunNotifier(self)  # bell + desktop notification when a run ends/stalls
+        self.notifier.start()
 
     def status_line(self, area: str = "") -> str:
         parts = [f"host: {self.host.describe()}", f"run: {self.active_run or '—'}"]

@@ -4,6 +4,7 @@ notify:
   webhooks:
     - {url: https://open.feishu.cn/open-apis/bot/v2/hook/..., format: feishu}
     - {url: http://127.0.0.1:9000/hook, format: json}
+  desktop: true   # the TUI's bell and OSC 9/777 desktop notification; false turns them off
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class Webhook:
 @dataclass
 class NotifySettings:
     webhooks: list[Webhook] = field(default_factory=list)
+    desktop: bool = True
 
 
 def parse_notify(raw: Any, source: str = "config") -> NotifySettings:
@@ -35,9 +37,12 @@ def parse_notify(raw: Any, source: str = "config") -> NotifySettings:
         return NotifySettings()
     if not isinstance(raw, dict):
         raise NotifyConfigError(f"{source}: notify must be a mapping with `webhooks:`")
-    unknown = sorted(set(raw) - {"webhooks"})
+    unknown = sorted(set(raw) - {"webhooks", "desktop"})
     if unknown:
         raise NotifyConfigError(f"{source}: unknown notify setting(s) {', '.join(unknown)}")
+    desktop = raw.get("desktop", True)
+    if not isinstance(desktop, bool):
+        raise NotifyConfigError(f"{source}: notify.desktop must be true or false")
     hooks = raw.get("webhooks") or []
     if not isinstance(hooks, list):
         raise NotifyConfigError(f"{source}: notify.webhooks must be a list of {{url, format}}")
@@ -56,4 +61,4 @@ def parse_notify(raw: Any, source: str = "config") -> NotifySettings:
         if not url.startswith(("http://", "https://")):
             raise NotifyConfigError(f"{where}: url {url!r} must start with http:// or https://")
         out.append(Webhook(url, fmt))
-    return NotifySettings(out)
+    return NotifySettings(out, desktop)
