@@ -20,6 +20,7 @@ from textual.widgets import Button, Checkbox, DataTable, Input, ProgressBar, Sel
 from screens.base import AreaScreen
 from screens.env_rows import check_row, file_row, model_label
 from tui_ft.checks.base import CheckResult, counts, worst
+from tui_ft.host.base import HostError
 from tui_ft.models.listing import ModelEntry
 from tui_ft.models.report import ModelReport
 from tui_ft.units import human_bytes
@@ -225,8 +226,17 @@ class EnvironmentScreen(AreaScreen):
             "model": self.report.to_dict() if self.report else None,
         }
         path = posixpath.join(ws.exports, f"env-report-{time.strftime('%Y%m%d-%H%M%S')}.json")
-        ws.host.write_text(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
-        self.notify(f"saved {path}", title="Export")
+        self.write_report(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+
+    @work(thread=True, exclusive=True, group="env-export")
+    def write_report(self, path: str, text: str) -> None:
+        """A write through the host: round trips over SSH, so never on the UI thread."""
+        try:
+            self.tui.workspace.host.write_text(path, text)
+        except (OSError, ValueError, HostError) as exc:  # a full disk, a lost link
+            self.app.call_from_thread(self.notify, str(exc), title="Export", severity="error")
+            return
+        self.app.call_from_thread(self.notify, f"saved {path}", title="Export")
 
     @on(Button.Pressed, "#verify")
     def _verify_pressed(self) -> None:

@@ -17,6 +17,7 @@ from screens.base import AreaScreen
 from screens.evaluate_chat import ChatPane
 from screens.evaluate_predict import PredictPane
 from screens.evaluate_probes import ProbePane
+from screens.pickers.fields import PICK_BINDING, PickFields
 from tui_ft.chat.base import ChatBackend, ChatError
 
 
@@ -49,15 +50,40 @@ def make_backends(
     return [open_backend(tui.host, model, adapter, template, label=label, **opts)]
 
 
-class EvaluateScreen(AreaScreen):
+class EvaluateScreen(PickFields, AreaScreen):
     AREA_TITLE = "Evaluate & Chat"
     BINDINGS = [  # noqa: RUF012 - Textual's API
+        PICK_BINDING,  # model, adapter, template, dataset: the focused field's picker
         Binding("o", "start_chat", "Chat"),
         Binding("i", "focus_message", "Message"),
         Binding("x", "press('#chat-stop')", "Stop"),
         Binding("e", "predict", "Predict"),
         Binding("b", "probes", "Probes"),
     ]
+
+    PICK_FIELDS = {  # noqa: RUF012
+        "chat-model": "model",
+        "chat-adapter": "adapter",
+        "chat-template": "template",
+        "eval-model": "model",
+        "eval-adapter": "adapter",
+        "eval-dataset": "datasets",
+    }
+    PICK_DEFAULT = "chat-adapter"  # a run's adapter names its base model and template too
+
+    def pick_context(self, wid: str) -> dict[str, str]:
+        return {"model": self.query_one("#chat-model", Input).value.strip()}
+
+    def on_picked(self, wid: str, kind: str, value: object) -> None:
+        super().on_picked(wid, kind, value)
+        if kind != "adapter":
+            return
+        prefix = wid.split("-")[0]  # chat or eval
+        base, template = getattr(value, "base_model", None), getattr(value, "template", None)
+        if base:
+            self.query_one(f"#{prefix}-model", Input).value = base
+        if template and prefix == "chat":
+            self.query_one("#chat-template", Input).value = template
 
     def action_start_chat(self) -> None:
         self.action_show_tab("tab-chat")

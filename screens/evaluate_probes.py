@@ -37,22 +37,27 @@ class ProbePane(Vertical):
         if not backends:
             status.update("[red]no model started: start one in the Chat tab[/red]")
             return
-        tui = self.screen.tui  # type: ignore[attr-defined]
-        try:
-            sets = load_probe_sets(tui.host, tui.workspace.root)
-        except ValueError as exc:
-            status.update(f"[red]{exc}[/red]")
-            return
+        status.update("reading the probe sets…")
+        self._probe_worker(backends)
+
+    def _start_table(self, backends: list[ChatBackend]) -> None:
         table = self.query_one("#probe-table", DataTable)
         table.clear(columns=True)
         columns = (("set", 10), ("prompt", 28), *((b.label, 28) for b in backends), ("changed", 7))
         for label, width in columns:
             table.add_column(label, width=width)
-        status.update("asking…")
-        self._probe_worker(backends, sets)
+        self.query_one("#probe-status", Static).update("asking…")
 
     @work(thread=True, exclusive=True, group="probes")
-    def _probe_worker(self, backends: list[ChatBackend], sets: dict[str, list[str]]) -> None:
+    def _probe_worker(self, backends: list[ChatBackend]) -> None:
+        tui = self.screen.tui  # type: ignore[attr-defined]
+        status = self.query_one("#probe-status", Static)
+        try:  # the sets live in the workspace: a read through the host, off the UI thread
+            sets = load_probe_sets(tui.host, tui.workspace.root)
+        except ValueError as exc:
+            self.app.call_from_thread(status.update, f"[red]{exc}[/red]")
+            return
+        self.app.call_from_thread(self._start_table, backends)
         params = ChatParams(max_new_tokens=48)
         run_probes(backends, sets, params, on_row=lambda r: self.post_message(self.Row(r)))
 

@@ -14,9 +14,12 @@ from textual.message import Message
 from textual.widgets import Button, Input, Static, TabbedContent, TabPane
 
 from screens.base import AreaScreen
+from screens.pickers.fields import PICK_BINDING, PickFields
+from screens.train_files import TrainFiles
 from screens.train_form import TrainForm
 from screens.train_monitor import RunMonitor
 from tui_ft.train import (
+    FieldError,
     RunPaths,
     SystemSampler,
     TrainConfig,
@@ -30,9 +33,11 @@ from tui_ft.train import (
 from tui_ft.train.config import new_run_config
 
 
-class TrainScreen(AreaScreen):
+class TrainScreen(PickFields, TrainFiles, AreaScreen):
     AREA_TITLE = "Train"
     BINDINGS = [  # noqa: RUF012 - Textual's API
+        PICK_BINDING,  # model, template, datasets: the focused field's picker
+        Binding("k", "clone_run", "Clone run"),
         Binding("l", "press('#train-launch')", "Launch"),
         Binding("s", "press('#mon-stop')", "Stop"),
         Binding("u", "press('#mon-resume')", "Resume"),
@@ -45,6 +50,17 @@ class TrainScreen(AreaScreen):
         Binding("t", "chat_with_run", "Chat with it"),
         Binding("x", "export_run", "Export it"),
     ]
+
+    PICK_FIELDS = {  # noqa: RUF012
+        "f-model_name_or_path": "model",
+        "f-template": "template",
+        "f-dataset": "datasets",
+    }
+    PICK_DEFAULT = "f-model_name_or_path"
+
+    def pick_context(self, wid: str) -> dict[str, str]:
+        value = lambda name: self.query_one(f"#f-{name}", Input).value.strip()  # noqa: E731
+        return {"model": value("model_name_or_path"), "dataset_dir": value("dataset_dir")}
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """ "Chat with it" and "Export it" appear once the attached run has finished."""
@@ -80,9 +96,11 @@ class TrainScreen(AreaScreen):
         self.app.switch_mode("export")  # Export picks the active run's adapter
 
     class Launched(Message):
-        def __init__(self, paths: RunPaths | None, error: str | None = None) -> None:
+        def __init__(
+            self, paths: RunPaths | None, error: str = "", fields: list[FieldError] | None = None
+        ) -> None:
             super().__init__()
-            self.paths, self.error = paths, error
+            self.paths, self.error, self.fields = paths, error, fields or []
 
     def __init__(self) -> None:
         super().__init__()
@@ -104,26 +122,35 @@ class TrainScreen(AreaScreen):
                 yield RunMonitor(id="train-monitor")
 
     def on_mount(self) -> None:
-        ws = self.tui.workspace
-        models = []
-        try:
-            models = ws.list_models()
-        except Exception:
-            models = []
-        cfg = new_run_config(
-            model_name_or_path=models[0] if models else "",
-            dataset_dir=ws.datasets,
-            dataset="identity_demo" if models else "",
-        )
         form = self.query_one(TrainForm)
-        form.set_config(cfg)
+        form.set_config(new_run_config(dataset_dir=self.tui.workspace.datasets))
         form.clear_auto()  # a new run logs ~20 points whatever its length
         self.update_command()
+        self.first_model()
         interval = self.tui.config.gpu_sample_interval or 1.0
         self.sampler = SystemSampler(interval=interval, read=self._reader(interval))
         self._gpu_timer = self.set_interval(interval, self.show_gpu, pause=True)
         self.sync_sampling(True)
         self.find_live_run()
+
+    @work(thread=True, exclusive=True, group="train-models")
+    def first_model(self) -> None:
+        """The form starts on the workspace's first model (listing it is round trips over SSH)."""
+        try:
+            models = self.tui.workspace.list_models()
+        except Exception:  # a lost link: the field stays empty, the picker can retry
+            return
+        if models:
+            self.app.call_from_thread(self._first_model, models[0])
+
+    def _first_model(self, model: str) -> None:
+        form = self.query_one(TrainForm)
+        field = form.query_one("#f-model_name_or_path", Input)
+        if not field.value and self.base_config is None:  # never over a choice already made
+            field.value = model
+            data = form.query_one("#f-dataset", Input)
+            if not data.value:
+                data.value = "identity_demo"  # the demo's dataset; the picker offers the rest
 
     def _reader(self, interval: float):
         """NVML, CPU and RAM of the box the run is on: here, or streamed over SSH."""
@@ -227,34 +254,20 @@ class TrainScreen(AreaScreen):
     def _errors(self, text: str) -> None:
         self.query_one("#train-errors", Static).update(text)
 
-    def load_yaml(self) -> None:
-        path = self.query_one("#train-yaml-path", Input).value.strip()
-        host = self.tui.host
-        try:
-            cfg = TrainConfig.from_yaml(host.read_text(path), source=path)
-        except (OSError, ValueError) as exc:
-            self._errors(f"[red]{exc}[/red]")
-            return
-        self.base_config = cfg
-        self.query_one(TrainForm).set_config(cfg)
-        self._errors(f"loaded {path}")
-
-    def save_yaml(self) -> None:
-        path = self.query_one("#train-yaml-path", Input).value.strip()
-        try:
-            cfg = self.current_config()
-            self.tui.host.write_text(path, cfg.to_yaml())
-        except (OSError, ValueError) as exc:
-            self._errors(f"[red]{exc}[/red]")
-            return
-        self._errors(f"saved {path}")
+    def _field_errors(self, errors: list[FieldError]) -> None:
+        """Each error under its field; the screen's line says how many and lists the rest."""
+        rest = self.query_one(TrainForm).show_errors(errors)
+        placed = len(errors) - len(rest)
+        lines = [f"{placed} field(s) need a fix: see the red lines under them"] if placed else []
+        self._errors("[red]" + "\n".join(lines + [str(e) for e in rest]) + "[/red]")
 
     def launch(self) -> None:
         try:
             cfg = self.current_config()
         except TrainConfigError as exc:
-            self._errors("[red]" + "\n".join(str(e) for e in exc.errors) + "[/red]")
+            self._field_errors(exc.errors)
             return
+        self.query_one(TrainForm).clear_errors()
         self.query_one("#train-launch", Button).disabled = True
         self._errors("checking and launching…")
         self.launch_worker(cfg, self.query_one(TrainForm).auto_fields())
@@ -279,7 +292,7 @@ class TrainScreen(AreaScreen):
             validate(cfg, ws.host)
             paths = start_run(ws, cfg)
         except TrainConfigError as exc:
-            self.post_message(self.Launched(None, "\n".join(str(e) for e in exc.errors)))
+            self.post_message(self.Launched(None, "", exc.errors))
             return
         except Exception as exc:
             self.post_message(self.Launched(None, f"{type(exc).__name__}: {exc}"))
@@ -288,6 +301,9 @@ class TrainScreen(AreaScreen):
 
     def on_train_screen_launched(self, msg: Launched) -> None:
         self.query_one("#train-launch", Button).disabled = False
+        if msg.fields:
+            self._field_errors(msg.fields)
+            return
         if msg.paths is None:
             self._errors(f"[red]{msg.error}[/red]")
             return

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Grid, VerticalScroll
+from textual.containers import Grid, Vertical, VerticalScroll
 from textual.suggester import SuggestFromList
 from textual.widgets import Collapsible, Input, Label, Select, Static, TextArea
 
@@ -96,13 +96,37 @@ class TrainForm(VerticalScroll):
 
     def _field(self, name: str, label: str, kind: str, choices: tuple[Any, ...]) -> ComposeResult:
         yield Label(label, classes="form-label")
-        if kind == "choice":
-            options = [(str(c), c) for c in choices]
-            yield Select(options, id=_widget_id(name), allow_blank=False)
-        elif name in AUTO:
-            yield Input(id=_widget_id(name), placeholder=AUTO_HINT[name])
-        else:
-            yield Input(id=_widget_id(name))
+        with Vertical(classes="form-cell"):  # the field, and its error on the line below
+            if kind == "choice":
+                options = [(str(c), c) for c in choices]
+                yield Select(options, id=_widget_id(name), allow_blank=False)
+            elif name in AUTO:
+                yield Input(id=_widget_id(name), placeholder=AUTO_HINT[name])
+            else:
+                yield Input(id=_widget_id(name))
+            yield Label("", id=f"err-{name}", classes="field-error")
+
+    # -- validation errors beside the field they are about ---------------------------------
+    def show_errors(self, errors: list[FieldError]) -> list[FieldError]:
+        """Put each error under its field (unfolding Advanced if needed); returns the errors
+        no field shows (extra YAML, cross-field checks) for the screen's error line."""
+        self.clear_errors()
+        rest = []
+        for err in errors:
+            found = self.query(f"#err-{err.field}")
+            if not found:
+                rest.append(err)
+                continue
+            label = found.first(Label)
+            label.update(err.message)
+            label.add_class("shown")
+            if any(isinstance(a, Collapsible) for a in label.ancestors):
+                self.query_one("#f-advanced", Collapsible).collapsed = False
+        return rest
+
+    def clear_errors(self) -> None:
+        for label in self.query(".field-error.shown"):
+            label.remove_class("shown")
 
     # -- templates: LLaMA-Factory's list completes the field, the model suggests one -------
     def on_mount(self) -> None:
@@ -133,6 +157,9 @@ class TrainForm(VerticalScroll):
                                   suggester)  # fmt: skip
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        name = (event.input.id or "").removeprefix("f-")
+        for label in self.query(f"#err-{name}.shown"):
+            label.remove_class("shown")  # the user is fixing it: the old message no longer holds
         if event.input.id == "f-model_name_or_path" and event.value.strip():
             self.suggest_for(event.value.strip())
 

@@ -53,6 +53,7 @@ async def test_checks_verify_with_progress_and_export(demo_copy):
         assert [m.state for m in list_models(app.workspace)] == ["ok"]  # remembered
 
         await pilot.press("e")
+        await app.workers.wait_for_complete()  # the report is written in a worker
         await pilot.pause()
         exported = list((demo_copy / "exports").glob("env-report-*.json"))
         doc = json.loads(exported[0].read_text())

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Sparkline, Static
+from textual.widgets import Input, Label, Sparkline, Static
 
 from screens.app import TuiFtApp
 from screens.train_form import TrainForm
@@ -43,6 +43,12 @@ async def wait_until(pilot, pred, timeout: float, what: str):
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
+def under(form: TrainForm, name: str) -> str:
+    """The error line under a field ('' when hidden)."""
+    label = form.query_one(f"#err-{name}", Label)
+    return str(label.render()) if label.display else ""
+
+
 async def test_invalid_form_is_rejected_before_launch(demo_copy):
     app = make_app(demo_copy)
     async with app.run_test(size=(120, 60)) as pilot:
@@ -55,13 +61,13 @@ async def test_invalid_form_is_rejected_before_launch(demo_copy):
         await app.workers.wait_for_complete()
         await pilot.pause()
         errors = str(app.screen.query_one("#train-errors", Static).render())
-        assert "learning_rate: must be > 0" in errors
-        assert "dataset: 'nope' is not in dataset_info.json" in errors
+        assert "2 field(s) need a fix" in errors
+        assert "must be > 0" in under(form, "learning_rate")  # beside the field, not a toast
+        assert "'nope' is not in dataset_info.json" in under(form, "dataset")
         form.query_one("#f-lora_rank", Input).value = "eight"
         await pilot.click("#train-launch")
         await pilot.pause()
-        errors = str(app.screen.query_one("#train-errors", Static).render())
-        assert "lora_rank: not a int" in errors
+        assert "not a int" in under(form, "lora_rank")
     assert list_runs(Workspace(LocalHost(), str(demo_copy))) == []
 
 

@@ -1,0 +1,158 @@
+"""The Train form's pickers, clone run and field errors, driven by keys alone (Pilot).
+
+ctrl+o on a field opens its picker (a modal list read from the workspace), `/` filters,
+Enter picks and the field is filled; `k` clones a run's saved configuration.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+from textual.widgets import Input, Label
+
+from screens.pickers.base import Picker
+from screens.train_form import TrainForm
+from tests.apps import local_app
+
+
+async def until(pilot, pred, what: str, timeout: float = 60) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        if pred():
+            return
+        await pilot.pause(0.1)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def picker_rows(app) -> list[str]:
+    screen = app.screen
+    if not isinstance(screen, Picker):
+        return []
+    return [str(r.label) for r in screen.shown]
+
+
+def field(app, name: str) -> Input:
+    return app.screen.query_one(f"#f-{name}", Input)
+
+
+def register_second_dataset(root: Path) -> None:
+    info = root / "datasets" / "dataset_info.json"
+    data = json.loads(info.read_text())
+    (root / "datasets" / "greetings.json").write_text(
+        json.dumps([{"instruction": "hi", "input": "", "output": "hello"}])
+    )
+    data["greetings"] = {"file_name": "greetings.json"}
+    data["gone"] = {"file_name": "missing.json"}
+    info.write_text(json.dumps(data))
+
+
+async def test_model_and_dataset_pickers_by_keys(demo_copy: Path):
+    register_second_dataset(demo_copy)
+    (demo_copy / "models" / "other-model").mkdir()
+    (demo_copy / "models" / "other-model" / "config.json").write_text("{}")
+    app = local_app(demo_copy, "train")
+    async with app.run_test(size=(120, 40)) as pilot:
+        demo_model = str(demo_copy / "models" / "tiny-llama-demo")
+        await until(pilot, lambda: field(app, "model_name_or_path").value, "the first model")
+
+        # Model: ctrl+o from nowhere opens the model picker; `/` filters; Enter picks.
+        await pilot.press("escape", "ctrl+o")
+        await until(pilot, lambda: len(picker_rows(app)) == 2, "two models listed")
+        rows = picker_rows(app)
+        assert any("tiny-llama-demo" in r and "unverified" in r for r in rows), rows
+        await pilot.press("slash", *"other", "enter")
+        await until(pilot, lambda: not isinstance(app.screen, Picker), "the picker to close")
+        assert field(app, "model_name_or_path").value == str(demo_copy / "models" / "other-model")
+        assert app.focused is field(app, "model_name_or_path")
+
+        # Escape closes a picker and changes nothing.
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: len(picker_rows(app)) == 2, "the model picker again")
+        await pilot.press("down", "escape")
+        await until(pilot, lambda: not isinstance(app.screen, Picker), "escape to close it")
+        assert field(app, "model_name_or_path").value.endswith("other-model")
+        await pilot.press("ctrl+o", "slash", *"tiny", "enter")
+        await until(pilot, lambda: field(app, "model_name_or_path").value == demo_model, "tiny")
+
+        # Datasets: several at once, with their health; the field keeps the picked order.
+        await pilot.press("tab", "tab")
+        assert app.focused is field(app, "dataset")
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: len(picker_rows(app)) >= 3, "the registered datasets")
+        rows = picker_rows(app)
+        assert any("gone" in r and "file missing" in r for r in rows), rows
+        assert any("greetings" in r and r.rstrip().endswith("ok") for r in rows), rows
+        await pilot.press("slash", *"greet", "enter", "space", "enter")
+        await until(pilot, lambda: not isinstance(app.screen, Picker), "the dataset picker")
+        assert field(app, "dataset").value == "identity_demo,greetings"
+
+
+async def test_template_picker_offers_llamafactory_templates(demo_copy: Path):
+    app = local_app(demo_copy, "train")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: field(app, "model_name_or_path").value, "the first model")
+        await pilot.press("escape", "ctrl+o", "escape", "tab")  # from the model to the template
+        assert app.focused is field(app, "template")
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: len(picker_rows(app)) > 20, "LLaMA-Factory's templates")
+        assert "qwen" in picker_rows(app) and "llama3" in picker_rows(app)
+        await pilot.press("slash", *"qwen2_v", "enter")
+        await until(pilot, lambda: not isinstance(app.screen, Picker), "the template picker")
+        assert field(app, "template").value == "qwen2_vl"
+
+
+async def test_clone_run_fills_the_form_from_its_saved_config(demo_copy: Path):
+    run = demo_copy / "runs" / "20261125-100000-earlier"
+    (run / "output").mkdir(parents=True)
+    (run / "training_args.yaml").write_text(
+        f"model_name_or_path: {demo_copy / 'models' / 'tiny-llama-demo'}\n"
+        "template: default\nstage: sft\ndo_train: true\nfinetuning_type: lora\n"
+        "lora_rank: 4\nlearning_rate: 3.0e-4\ndataset: identity_demo\n"
+        f"dataset_dir: {demo_copy / 'datasets'}\nmax_steps: 7\nlogging_steps: 1\n"
+        f"output_dir: {run / 'output'}\nneftune_noise_alpha: 5\n"
+    )
+    app = local_app(demo_copy, "train")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: field(app, "model_name_or_path").value, "the first model")
+        await pilot.press("escape", "k")
+        await until(pilot, lambda: len(picker_rows(app)) == 1, "the run listed")
+        assert "20261125-100000-earlier" in picker_rows(app)[0]
+        await pilot.press("enter")
+        await until(pilot, lambda: field(app, "lora_rank").value == "4", "the cloned config")
+        assert field(app, "max_steps").value == "7"
+        assert field(app, "learning_rate").value == "0.0003"
+        cfg = app.screen.current_config()
+        assert cfg.extra.get("neftune_noise_alpha") == 5  # keys the form does not show stay
+        assert not cfg.output_dir  # a clone trains into a new run folder, never the old one
+
+
+async def test_invalid_field_shows_its_error_beside_it(demo_copy: Path):
+    app = local_app(demo_copy, "train")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: field(app, "model_name_or_path").value, "the first model")
+        form = app.screen.query_one(TrainForm)
+        error = form.query_one("#err-lora_rank", Label)
+        assert not error.display
+        lora = field(app, "lora_rank")
+        lora.focus()
+        await pilot.press("ctrl+a", "ctrl+k", *"eight", "escape", "l")
+        await until(pilot, lambda: error.display, "the error under LoRA rank")
+        assert "not a int" in str(error.render())
+        assert error.region.y == lora.region.y + 1  # on the line under the field
+        lora.focus()
+        await pilot.press("backspace")
+        assert not error.display  # editing the field clears its error
+
+        # An engine check (learning rate must be > 0) lands under its field too.
+        lr = field(app, "learning_rate")
+        lr.focus()
+        await pilot.press("ctrl+a", "ctrl+k", *"-0.5", "escape")
+        lora.focus()
+        await pilot.press("ctrl+a", "ctrl+k", "8", "escape", "l")
+        lr_error = form.query_one("#err-learning_rate", Label)
+        await until(pilot, lambda: lr_error.display, "the learning-rate error")
+        assert "must be > 0" in str(lr_error.render())
+    assert not list((demo_copy / "runs").glob("*/training_args.yaml"))
