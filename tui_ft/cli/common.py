@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import posixpath
 import sys
 
 from tui_ft.config import Config, ConfigError
@@ -49,3 +51,25 @@ def workspace_from_args(args: argparse.Namespace, host: Host, config: Config) ->
         raise CLIError(f"{host.describe()}: cannot find the workspace on the box: {exc}") from exc
     config.hourly_price = settings.hourly_price
     return Workspace(host, settings.workspace)
+
+
+def host_path(args: argparse.Namespace, host: Host, path: str, *under: str) -> str:
+    """A path the user typed, on `host`. Here: from this shell's folder, as usual.
+
+    On a box, a relative path means the box's workspace (then each of `under`, e.g.
+    its dataset_dir, relative to the workspace or absolute), never the box user's home
+    where the box's commands start: the first of those that exists, else the workspace's.
+    """
+    if not host.is_remote:
+        return os.path.abspath(path)
+    if posixpath.isabs(path):
+        return path
+    if path == "~" or path.startswith("~/"):  # the box user's home, as a shell there reads it
+        return posixpath.join(host.home(), path[2:])
+    root = getattr(args, "_box_workspace", None)
+    if root is None:  # one look-up per command: the box's settings may cost a round trip
+        root = workspace_from_args(args, host, load_config()).root
+        args._box_workspace = root
+    joined = [posixpath.join(root, path)]
+    joined += [posixpath.normpath(posixpath.join(root, folder, path)) for folder in under]
+    return next((p for p in joined if host.exists(p)), joined[0])

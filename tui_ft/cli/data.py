@@ -1,18 +1,18 @@
 """`tui-ft data lint|register|fill|list|preview`: datasets for LLaMA-Factory, headless.
 
 `lint --json` is also how the TUI lints a file on a remote box: it runs this command
-there and reads the report.
+there and reads the report. With `--host`, a relative path is one in the box's
+workspace (or its `datasets/`), not in the box user's home (`host_path`).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from typing import Any
 
-from tui_ft.cli.common import CLIError, host_from_args, load_config
+from tui_ft.cli.common import CLIError, host_from_args, host_path, load_config
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -74,13 +74,9 @@ def _host(args: argparse.Namespace):
     return host_from_args(args, load_config())
 
 
-def _abs(host, path: str) -> str:
-    return path if host.is_remote else os.path.abspath(path)
-
-
-def _existing(host, path: str) -> str:
+def _existing(args: argparse.Namespace, host, path: str, *under: str) -> str:
     """The path on the host, or one line saying it is not there (a typo is no lint report)."""
-    path = _abs(host, path)
+    path = host_path(args, host, path, *under)
     if not host.exists(path):
         where = f" on {host.describe()}" if host.is_remote else ""
         raise CLIError(f"{path}: no such file or folder{where}")
@@ -92,9 +88,13 @@ def run_lint(args: argparse.Namespace) -> int:
 
     host = _host(args)
     # --json is what the TUI reads from a box: a missing file stays a report finding there.
-    path = _abs(host, args.file) if args.json else _existing(host, args.file)
+    find = host_path if args.json else _existing
+    path = find(args, host, args.file, "datasets")
+    model = args.model  # a folder, or a hub id the tokenizer library resolves
+    if model and host.is_remote and host.exists(found := host_path(args, host, model, "models")):
+        model = found
     report = lint_dataset(
-        host, path, _entry(args.entry), model=args.model,
+        host, path, _entry(args.entry), model=model,
         cutoff_len=args.cutoff_len,
     )  # fmt: skip
     if args.json:
@@ -119,7 +119,8 @@ def run_register(args: argparse.Namespace) -> int:
     from tui_ft.datasets import DatasetInfoError, file_name_for, lint_dataset, load_info, register
 
     host = _host(args)
-    path, ddir = _existing(host, args.file), _abs(host, args.dataset_dir)
+    ddir = host_path(args, host, args.dataset_dir)
+    path = _existing(args, host, args.file, ddir)  # LLaMA-Factory's file_name: in dataset_dir
     entry = _entry(args.entry)
     report = lint_dataset(host, path, entry)
     entry = dict(entry or report.entry)
@@ -151,8 +152,8 @@ def run_fill(args: argparse.Namespace) -> int:
         values[key] = value
     host = _host(args)
     try:
-        out, n = fill_placeholders(host, _abs(host, args.file), values,
-                                   _abs(host, args.out) if args.out else None)  # fmt: skip
+        out = host_path(args, host, args.out) if args.out else None
+        out, n = fill_placeholders(host, host_path(args, host, args.file, "datasets"), values, out)
     except DataError as exc:
         raise CLIError(str(exc), 1) from exc
     print(f"wrote {out} ({n} placeholders filled)")
@@ -164,7 +165,7 @@ def run_list(args: argparse.Namespace) -> int:
 
     host = _host(args)
     try:
-        items = list_registered(host, _abs(host, args.dir))
+        items = list_registered(host, host_path(args, host, args.dir))
     except DatasetInfoError as exc:
         raise CLIError(str(exc), 1) from exc
     if args.json:
@@ -183,7 +184,8 @@ def run_preview(args: argparse.Namespace) -> int:
 
     host = _host(args)
     try:
-        page = preview_page(host, _abs(host, args.file), args.start, args.count, _entry(args.entry))
+        path = host_path(args, host, args.file, "datasets")
+        page = preview_page(host, path, args.start, args.count, _entry(args.entry))
     except DataError as exc:
         raise CLIError(str(exc), 1) from exc
     if args.json:

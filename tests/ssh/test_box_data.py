@@ -1,0 +1,84 @@
+"""`data` commands with `--host`: a relative path is in the box's workspace, not its home.
+
+Commands over SSH start in the box user's home; a decoy dataset there (and one in the
+laptop's current folder) would be linted instead if a relative path resolved there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import pytest
+
+from tui_ft.cli import main
+
+pytestmark = pytest.mark.ssh
+
+DECOY = '{"not": "a dataset"\n'  # broken JSON: linting it gives a different report
+
+
+@pytest.fixture
+def decoys(box, tmp_path, monkeypatch):
+    """`identity.json` and `datasets/identity.json` in the box's home and the laptop's cwd."""
+    made = []
+    for root in (box.home, tmp_path):
+        folder = root / "datasets"
+        folder.mkdir(exist_ok=True)
+        for path in (root / "identity.json", folder / "identity.json"):
+            path.write_text(DECOY)
+        if root == box.home:
+            box.chown(folder)
+            box.chown(root / "identity.json")
+        made.append(folder)
+    monkeypatch.chdir(tmp_path)
+    yield
+    shutil.rmtree(made[0], ignore_errors=True)
+    (box.home / "identity.json").unlink(missing_ok=True)
+
+
+def _lint(capsys, *argv: str) -> dict:
+    assert main(["--host", "box", "data", "lint", *argv, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_data_lint_resolves_relative_paths_in_the_box_workspace(
+    ssh_home, box, box_demo, decoys, capsys
+):
+    real = box.workspace / "datasets" / "identity.json"
+    records = len(json.loads(real.read_text()))
+    for given in ("datasets/identity.json", "identity.json"):  # the second: in dataset_dir
+        report = _lint(capsys, given)
+        assert report["path"] == str(real) and report["records"] == records, given
+        assert report["errors"] == 0
+
+    assert main(["--host", "box", "data", "lint", "identity.json"]) == 0
+    assert f"{records} records" in capsys.readouterr().out
+
+    with pytest.raises(SystemExit) as exited:
+        main(["--host", "box", "data", "lint", "missing.json"])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"tui-ft: {box.workspace}/missing.json: no such file or folder on ")
+
+    assert main(["--host", "box", "data", "list", "datasets", "--json"]) == 0
+    names = [d["name"] for d in json.loads(capsys.readouterr().out)]
+    assert "identity_demo" in names
+    assert sorted(os.listdir(ssh_home)) == [".ssh"]
+
+
+def test_register_and_preview_with_an_explicit_workspace(
+    ssh_home, box, box_demo_copy, decoys, capsys
+):
+    ws = ["--host", "box", "--workspace", str(box_demo_copy)]
+    argv = [*ws, "data", "register", "identity.json", "--dataset-dir", "datasets"]
+    assert main([*argv, "--name", "identity_rel"]) == 0
+    capsys.readouterr()
+    info = json.loads((box_demo_copy / "datasets" / "dataset_info.json").read_text())
+    assert info["identity_rel"]["file_name"] == "identity.json"
+
+    assert main([*ws, "data", "preview", "identity.json", "--count", "1", "--json"]) == 0
+    page = json.loads(capsys.readouterr().out)
+    assert len(page["records"]) == 1 and page["records"][0]["turns"]
+    assert not [p for p in box.foreign_files() if (box.home / "tmp") not in p.parents]
