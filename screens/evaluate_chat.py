@@ -1,4 +1,10 @@
-"""The Chat pane: one or two models (base | fine-tuned) streaming replies side by side."""
+"""The Chat pane: one or two models (base | fine-tuned) streaming replies side by side.
+
+A reply cut mid-stream (the link dropped, the server died) stays in the transcript as it
+arrived, marked as cut; `r` (in the footer while one is pending) sends the same messages
+again. Over SSH the backend re-makes its forward first, so a retry after a reconnect
+reaches the same server.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +14,12 @@ from collections.abc import AsyncIterator
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
 
-from tui_ft.chat.base import ChatBackend, ChatError, ChatParams
+from tui_ft.chat.base import ChatBackend, ChatError, ChatParams, ReplyCut
 from tui_ft.chat.server import LlamaFactoryServer
 
 
@@ -58,6 +65,18 @@ class ChatColumn(VerticalScroll):
         self.label = label
         self.history: list[dict[str, str]] = []
         self.last_pieces = 0  # how many streamed pieces built the last reply
+        self.cut: str | None = None  # what arrived of a cut reply; history ends with the ask
+
+    def settle_cut(self) -> None:
+        """A new message after a cut: the partial reply becomes the answer (or the ask goes),
+        so the roles keep alternating as chat templates require."""
+        if self.cut is None:
+            return
+        if self.cut:
+            self.history.append({"role": "assistant", "content": self.cut})
+        elif self.history and self.history[-1]["role"] == "user":
+            self.history.pop()
+        self.cut = None
 
     def compose(self) -> ComposeResult:
         yield Static(f"[b]{self.label}[/b]", classes="chat-label")
@@ -70,6 +89,8 @@ class ChatColumn(VerticalScroll):
 
 
 class ChatPane(Vertical):
+    BINDINGS = [Binding("r", "retry", "Retry cut reply")]  # noqa: RUF012 - Textual's API
+
     class Status(Message):
         def __init__(self, text: str, ready: bool | None = None) -> None:
             self.text, self.ready = text, ready
@@ -212,23 +233,55 @@ class ChatPane(Vertical):
         event.input.value = ""
         self._send_worker(text, self.params())
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "retry":  # shown in the footer only while a cut reply waits
+            return any(c.cut is not None for c in self.query(ChatColumn))
+        return True
+
+    def action_retry(self) -> None:
+        if self.backends and any(c.cut is not None for c in self.query(ChatColumn)):
+            self._send_worker(None, self.params())
+
     @work(exclusive=True, group="chat-send")
-    async def _send_worker(self, text: str, params: ChatParams) -> None:
+    async def _send_worker(self, text: str | None, params: ChatParams) -> None:
+        """Send `text` to every column, or (None) resend the asks whose reply was cut."""
         columns = list(self.query(ChatColumn))
         for backend, column in zip(self.backends, columns, strict=False):
-            column.add_turn("user", text)
-            column.history.append({"role": "user", "content": text})
-            bubble = column.add_turn("bot", "…")
-            reply = ""
-            column.last_pieces = 0
-            try:
-                async for piece in astream(backend, column.history, params):
-                    reply += piece
-                    column.last_pieces += 1
-                    bubble.update(reply)
-                    column.scroll_end(animate=False)
-            except ChatError as exc:
-                bubble.update(f"[error] {exc}")
-                column.history.pop()
-                continue
-            column.history.append({"role": "assistant", "content": reply})
+            if text is None:
+                if column.cut is None or not column.history:
+                    continue
+                column.cut = None
+                column.add_turn("user", f"↻ {column.history[-1]['content']}")
+            else:
+                column.settle_cut()
+                column.add_turn("user", text)
+                column.history.append({"role": "user", "content": text})
+            await self._reply(backend, column, params)
+        self.refresh_bindings()
+        cut = next((c for c in columns if c.cut is not None), None)
+        prompt = self.query_one("#chat-prompt", Input)
+        if cut is not None and (prompt.has_focus and not prompt.value):
+            cut.focus()  # r works (and shows in the footer) here; i goes back to typing
+
+    async def _reply(self, backend: ChatBackend, column: ChatColumn, params: ChatParams) -> None:
+        """Stream one reply to the column's history (which ends with the user's ask)."""
+        bubble = column.add_turn("bot", "…")
+        reply = ""
+        column.last_pieces = 0
+        try:
+            async for piece in astream(backend, column.history, params):
+                reply += piece
+                column.last_pieces += 1
+                bubble.update(reply)
+                column.scroll_end(animate=False)
+        except ReplyCut as exc:
+            column.cut = exc.partial or reply  # the ask stays: r sends it again
+            bubble.update(f"{column.cut}\n✂ reply cut: {exc} · r: retry")
+            bubble.add_class("chat-cut")
+            column.scroll_end(animate=False)
+            return
+        except ChatError as exc:
+            bubble.update(f"[error] {exc}")
+            column.history.pop()
+            return
+        column.history.append({"role": "assistant", "content": reply})
