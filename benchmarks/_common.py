@@ -41,3 +41,47 @@ def report(
     verdict = f"  ratio {ratio:.4f} (1/{1 / ratio:.1f})" if ratio else "  ratio 0"
     print(verdict + (f"  target {target}" if target else ""))
     return ratio
+
+
+class SlowBox:
+    """A loopback sshd (the box is this machine, logged in as this user) behind the test
+    proxy that delays every chunk by RTT/2 each way (tests/ssh/proxy.py; no `tc netem`
+    here). `connect(rtt_ms)` opens an SSHHost through it; `close()` stops both."""
+
+    def __init__(self, folder: Path) -> None:
+        from tests.ssh.proxy import LinkProxy
+        from tests.ssh.sshd import keygen, start_sshd
+
+        self.folder = folder
+        self.key = keygen(folder / "id")
+        (folder / "ak").write_text(Path(f"{self.key}.pub").read_text())
+        self.sshd = start_sshd(folder / "sshd", folder / "ak")
+        self.proxy = LinkProxy(self.sshd.port)
+        port, proxied = self.sshd.port, self.proxy.port
+        line = self.sshd.known_hosts_line().replace(f"]:{port} ", f"]:{proxied} ")
+        (folder / "known").write_text(line)
+
+    @property
+    def spec(self) -> str:
+        """The `--host` line that reaches the box through the proxy."""
+        return f"ssh -p {self.proxy.port} -i {self.key} {self.sshd.user}@127.0.0.1"
+
+    def connect(self, rtt_ms: float, *, heartbeat: bool = False):
+        """An SSHHost through the proxy at `rtt_ms`; with `heartbeat`, kept the way the TUI
+        keeps one (so polling calls go through the box's agent)."""
+        from tui_ft.host.knownhosts import KnownHosts
+        from tui_ft.host.ssh import SSHHost
+        from tui_ft.host.sshconfig import SSHTarget
+
+        self.proxy.delay = rtt_ms / 2000
+        target = SSHTarget("127.0.0.1", self.proxy.port, self.sshd.user, (str(self.key),))
+        host = SSHHost(target, known_hosts=KnownHosts(self.folder / "known"))
+        host.connect()
+        host.python = sys.executable  # the box is this machine, with this venv's tui-ft
+        if heartbeat:
+            host.start_heartbeat()
+        return host
+
+    def close(self) -> None:
+        self.proxy.close()
+        self.sshd.stop()

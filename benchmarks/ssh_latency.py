@@ -23,13 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._common import report
-from tests.ssh.proxy import LinkProxy
-from tests.ssh.sshd import keygen, start_sshd
+from benchmarks._common import SlowBox, report
 from tui_ft.host.base import FileFollower
-from tui_ft.host.knownhosts import KnownHosts
-from tui_ft.host.ssh import SSHHost
-from tui_ft.host.sshconfig import SSHTarget
 
 
 def p95(xs: list[float]) -> float:
@@ -68,16 +63,9 @@ def main() -> int:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
-        key = keygen(d / "id")
-        (d / "ak").write_text(Path(f"{key}.pub").read_text())
-        sshd = start_sshd(d / "sshd", d / "ak")
-        proxy = LinkProxy(sshd.port, delay=args.rtt / 2000)
+        box = SlowBox(d)
         try:
-            line = sshd.known_hosts_line().replace(f"]:{sshd.port} ", f"]:{proxy.port} ")
-            (d / "known").write_text(line)
-            target = SSHTarget("127.0.0.1", proxy.port, sshd.user, (str(key),))
-            host = SSHHost(target, known_hosts=KnownHosts(d / "known"))
-            host.connect()
+            host = box.connect(args.rtt)
             ours = measure(host.follow(str(d / "a.log")), d / "a.log", args.lines, args.rate, 0)
             base = measure(
                 FileFollower(host, str(d / "b.log")), d / "b.log", args.lines // 2, args.rate, 0.5
@@ -124,8 +112,7 @@ def main() -> int:
             )
             host.close()
         finally:
-            proxy.close()
-            sshd.stop()
+            box.close()
     return 0
 
 

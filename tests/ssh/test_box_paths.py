@@ -1,7 +1,8 @@
-"""`data` commands with `--host`: a relative path is in the box's workspace, not its home.
+"""`--host` commands: a relative path is in the box's workspace, not the box's home.
 
-Commands over SSH start in the box user's home; a decoy dataset there (and one in the
-laptop's current folder) would be linted instead if a relative path resolved there.
+Commands over SSH start in the box user's home; decoys there (a dataset, a model
+folder), and the same in the laptop's current folder, would be read instead if a
+relative path resolved on the wrong side.
 """
 
 from __future__ import annotations
@@ -19,23 +20,26 @@ pytestmark = pytest.mark.ssh
 DECOY = '{"not": "a dataset"\n'  # broken JSON: linting it gives a different report
 
 
+DECOYS = ("identity.json", "datasets/identity.json", "tiny-llama-demo/config.json")
+
+
 @pytest.fixture
 def decoys(box, tmp_path, monkeypatch):
-    """`identity.json` and `datasets/identity.json` in the box's home and the laptop's cwd."""
-    made = []
+    """Broken look-alikes of the demo's files in the box's home and the laptop's cwd."""
     for root in (box.home, tmp_path):
-        folder = root / "datasets"
-        folder.mkdir(exist_ok=True)
-        for path in (root / "identity.json", folder / "identity.json"):
-            path.write_text(DECOY)
-        if root == box.home:
-            box.chown(folder)
-            box.chown(root / "identity.json")
-        made.append(folder)
+        for rel in DECOYS:
+            (root / rel).parent.mkdir(exist_ok=True)
+            (root / rel).write_text(DECOY)
+            if root == box.home:
+                box.chown(root / rel.split("/")[0])
     monkeypatch.chdir(tmp_path)
     yield
-    shutil.rmtree(made[0], ignore_errors=True)
-    (box.home / "identity.json").unlink(missing_ok=True)
+    for rel in ("identity.json", "datasets", "tiny-llama-demo"):
+        path = box.home / rel
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
 
 
 def _lint(capsys, *argv: str) -> dict:
@@ -82,3 +86,18 @@ def test_register_and_preview_with_an_explicit_workspace(
     page = json.loads(capsys.readouterr().out)
     assert len(page["records"]) == 1 and page["records"][0]["turns"]
     assert not [p for p in box.foreign_files() if (box.home / "tmp") not in p.parents]
+
+
+def test_model_verify_and_check_find_a_model_name_in_the_box_workspace(
+    ssh_home, box, box_demo, decoys, capsys
+):
+    model = box.workspace / "models" / "tiny-llama-demo"
+    assert main(["--host", "box", "model", "verify", "tiny-llama-demo", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["path"] == str(model) and report["status"] != "fail"
+
+    argv = ["--host", "box", "check", "--model", "models/tiny-llama-demo", "--json"]
+    assert main(argv) in (0, 1)  # the box may lack a GPU: the model part is what counts
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["model"]["path"] == str(model) and doc["model"]["status"] != "fail"
+    assert sorted(os.listdir(ssh_home)) == [".ssh"]

@@ -9,7 +9,7 @@ import argparse
 import json
 import sys
 
-from tui_ft.cli.common import CLIError, host_from_args, load_config, workspace_from_args
+from tui_ft.cli.common import CLIError, host_from_args, host_path, load_config, workspace_from_args
 
 MARK = {"ok": "ok  ", "warn": "WARN", "fail": "FAIL"}
 
@@ -44,7 +44,10 @@ def run(args: argparse.Namespace) -> int:
     report = None
     if args.model:
         try:
-            report = verify_model(host, args.model, args.manifest, args.sha256)
+            # over --host: relative to the box's workspace (or its models/), not its home
+            model = host_path(args, host, args.model, "models")
+            manifest = host_path(args, host, args.manifest) if args.manifest else None
+            report = verify_model(host, model, manifest, args.sha256)
         except ManifestError as exc:
             raise CLIError(str(exc)) from exc
         need = report.total_size

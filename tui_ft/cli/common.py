@@ -50,6 +50,7 @@ def workspace_from_args(args: argparse.Namespace, host: Host, config: Config) ->
     except HostError as exc:
         raise CLIError(f"{host.describe()}: cannot find the workspace on the box: {exc}") from exc
     config.hourly_price = settings.hourly_price
+    args._box_workspace = settings.workspace  # host_path's base: no second look-up
     return Workspace(host, settings.workspace)
 
 

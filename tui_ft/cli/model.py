@@ -8,7 +8,13 @@ import os
 import sys
 import threading
 
-from tui_ft.cli.common import CLIError, host_from_args, load_config, workspace_from_args
+from tui_ft.cli.common import (
+    CLIError,
+    host_from_args,
+    host_path,
+    load_config,
+    workspace_from_args,
+)
 from tui_ft.cli.model_download import register_download
 
 
@@ -31,9 +37,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     register_download(msub)  # its own module: hub settings resolve on the box's side
 
 
-def _resolve(ws, name: str) -> str:
+def _resolve(args: argparse.Namespace, ws, name: str) -> str:
+    if ws.host.is_remote:  # the box's workspace, then its models/: never this machine's cwd
+        return host_path(args, ws.host, name, "models")
     if os.path.isabs(name) or os.path.exists(name):
-        return os.path.abspath(name) if not ws.host.is_remote else name
+        return os.path.abspath(name)
     return ws.path("models", name)
 
 
@@ -72,7 +80,7 @@ def run_verify(args: argparse.Namespace) -> int:
     config = load_config()
     host = host_from_args(args, config)
     ws = workspace_from_args(args, host, config)
-    path = _resolve(ws, args.dir)
+    path = _resolve(args, ws, args.dir)
     if not args.json:  # --json: the TUI reads a report even then
         st = host.stat(path)
         if st is None:
