@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Log, Sparkline, Static
 
+from screens.widgets.gpu_procs import GpuProcs
 from screens.widgets.loss_plot import Curve, LossPlot
 from tui_ft.host.base import DiskUsage
 from tui_ft.train import (
@@ -75,6 +76,7 @@ class RunMonitor(Vertical):
         with Horizontal(id="mon-top"):
             yield Static("", id="mon-metrics")
             yield Static("", id="mon-gpu")
+        yield GpuProcs(id="mon-strays")  # what a run left on the GPUs; K kills one
         yield LossPlot(id="mon-plot")
         with Horizontal(id="mon-controls"):
             yield Checkbox("smooth", id="mon-smooth")
@@ -142,6 +144,8 @@ class RunMonitor(Vertical):
             self.screen.refresh_bindings()  # "chat with it" / "export it" once finished
             if was in ("running", "stopping") and msg.info.state == "finished":
                 self.app.notify(f"{msg.info.run_id} finished: t chat with it · x export it")
+            if was is not None and not msg.info.alive:
+                self.query_one(GpuProcs).reload()  # did it leave processes on the GPUs?
         if msg.tail and msg.tail[-1:] != getattr(self, "_last_tail", None):
             self.tail = msg.tail
             self.show_log()
