@@ -68,6 +68,25 @@ PY = r"""
 import base64, glob, os, sys
 n, mode, args = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
 disk = os.environ.get("SNAPSHOT_DISK")
+full = set(os.environ.get("SNAPSHOT_FULL", "").split("\n")) - {""}  # run ids, or -newest
+sizes = os.environ.get("SNAPSHOT_SIZES")
+def tree_bytes(root):  # like `find -L root -type f` summed: each folder once
+    total, seen = 0, set()
+    for top, subs, files in os.walk(root, followlinks=True):
+        try:
+            st = os.stat(top)
+        except OSError:
+            continue
+        if (st.st_dev, st.st_ino) in seen:
+            subs[:] = []
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        for f in files:
+            try:
+                total += os.stat(os.path.join(top, f)).st_size
+            except OSError:
+                pass
+    return total
 out = []
 if mode == "runs":
     try:
@@ -81,13 +100,17 @@ if mode == "runs":
 else:
     dirs = args
 b64 = lambda data: base64.b64encode(data).decode()
+dirs = [r.rstrip("/") for r in dirs if os.path.isfile(r.rstrip("/") + "/training_args.yaml")]
+if "-newest" in full and dirs:
+    full.add(os.path.basename(dirs[-1]))
 for r in dirs:
-    r = r.rstrip("/")
-    if not os.path.isfile(r + "/training_args.yaml"):
-        continue
     out.append("R " + r)
+    if sizes:
+        out.append("Z %d %s" % (tree_bytes(r), r))
     for f, tail in [(x, False) for x in WHOLE] + [(x, True) for x in TAILED]:
         p = r + "/" + f
+        if f.endswith("trainer_log.jsonl") and os.path.basename(r) in full:
+            tail = False  # the loss curve of a marked run: the whole log
         try:
             with open(p, "rb") as fh:
                 st = os.fstat(fh.fileno())
@@ -150,6 +173,7 @@ class Snapshot:
     top: str | None = None  # the runs folder, when its listing below was read
     entries: list[tuple[str, bool]] = field(default_factory=list)  # (name, is a folder)
     disk: DiskUsage | None = None
+    sizes: dict[str, int] = field(default_factory=dict)  # bytes below each run folder
 
 
 def parse(text: str) -> Snapshot:
@@ -172,6 +196,9 @@ def parse(text: str) -> Snapshot:
                 snap.files[path] = _File(int(size), float(mtime), raw, max(0, int(size) - len(raw)))
             elif kind == "A":
                 snap.adapters.add(rest)
+            elif kind == "Z":
+                size, path = rest.split(" ", 1)
+                snap.sizes[path] = int(size)
             elif kind == "T":
                 snap.top = rest
             elif kind == "E":
@@ -196,12 +223,23 @@ def parse(text: str) -> Snapshot:
 
 
 def snapshot(
-    host: Host, *, runs_dir: str | None = None, dirs: Iterable[str] = (), disk: str | None = None
+    host: Host,
+    *,
+    runs_dir: str | None = None,
+    dirs: Iterable[str] = (),
+    disk: str | None = None,
+    full: Iterable[str] = (),
+    sizes: bool = False,
 ) -> Snapshot:
     """One command: every run under `runs_dir`, or the run folders `dirs`; with `disk`,
-    the usage of the filesystem holding that path too."""
+    the usage of the filesystem holding that path too; the whole trainer log of the runs
+    named in `full` ("-newest": the newest run), and with `sizes` each run's bytes."""
     args = ["runs", runs_dir] if runs_dir is not None else ["dirs", *dirs]
-    env = {"SNAPSHOT_DISK": disk} if disk is not None else None
+    env = {"SNAPSHOT_DISK": disk} if disk is not None else {}
+    if full:
+        env["SNAPSHOT_FULL"] = "\n".join(full)
+    if sizes:
+        env["SNAPSHOT_SIZES"] = "1"
     # -S: no site-packages to scan, the reader needs the standard library only
     # the agent where the connection keeps one (a polling screen), else one command
     res = run_python(host, PY, [str(TAIL), *args], env=env, timeout=120)

@@ -5,21 +5,30 @@ a headless connection and a box whose python cannot start it keep the one-shot c
 # ruff: noqa: F811 - the fixtures imported below are test parameters
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
 
 from tests.ssh.proxy import LinkProxy, count_round_trips, link_proxy, proxied_host  # noqa: F401
 from tests.ssh.runs_factory import make_runs
+from tui_ft.host.local import LocalHost
 from tui_ft.remote.agent import agent_for, run_python
-from tui_ft.train import list_runs
+from tui_ft.remote.runs_table import runs_table
+from tui_ft.train import catch_up, list_runs
 from tui_ft.train.discover import output_sizes
 from tui_ft.workspace import Workspace
 
 
 @pytest.fixture
 def box_ws(box, box_tmp):
-    make_runs(box_tmp / "ws" / "runs", 6)
+    """Six ended runs; two with a trainer log longer than the listing's 16 KiB tails."""
+    ids = make_runs(box_tmp / "ws" / "runs", 6)
+    for run in (ids[2], ids[5]):
+        log = box_tmp / "ws" / "runs" / run / "output" / "trainer_log.jsonl"
+        lines = [json.dumps({"current_steps": s, "total_steps": 500, "loss": 9 - s / 100})
+                 for s in range(1, 501)]  # fmt: skip
+        log.write_text("\n".join(lines) + "\n")
     box.chown(box_tmp / "ws")
     return str(box_tmp / "ws")
 
@@ -46,6 +55,30 @@ def test_a_refresh_through_the_agent_is_one_round_trip(ssh_host, box_ws):
         sizes = output_sizes(ssh_host, roots)
     assert rt.total == 1 and all(sizes[r] and sizes[r] > 1000 for r in roots), rt.log
     assert agent_for(ssh_host) is agent  # one process for the whole connection
+
+
+def curve(host, run) -> list[str]:
+    return [line for lines, _ in catch_up(host, run.paths.trainer_log) for line in lines]
+
+
+@pytest.mark.parametrize("marked", [(), (3,)])  # the newest; demo-2
+def test_the_runs_table_with_sizes_and_curves_is_one_round_trip(ssh_host, box_ws, marked):
+    """What the Runs screen shows (runs, sizes, the marked runs' whole loss curves):
+    one round trip through the agent, the same as reading the box's files directly."""
+    local = runs_table(Workspace(LocalHost(), box_ws))
+    ids = [local.runs[i].run_id for i in marked]
+    shown = [r for r in local.runs if r.run_id in ids] or local.runs[:1]
+    ws = Workspace(ssh_host, box_ws)
+    headless = listing(ws)  # dates as SFTP gives them (whole seconds)
+    ssh_host.start_heartbeat()
+    runs_table(ws, ids)  # starts the agent
+    with count_round_trips() as rt:
+        table = runs_table(ws, ids)
+        curves = [curve(table.host, r) for r in table.runs if r.run_id in {s.run_id for s in shown}]
+    assert (rt.total, rt.agent) == (1, 1), rt.log
+    assert [r.to_json() for r in table.runs] == headless
+    assert table.sizes == local.sizes and all(v and v > 1000 for v in table.sizes.values())
+    assert curves == [curve(LocalHost(), r) for r in shown] and len(curves[0]) >= 500
 
 
 def test_a_script_error_is_its_answer_and_the_agent_lives_on(ssh_host):
