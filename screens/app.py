@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from screens.alt_digits import read_esc_digits_as_alt
 from screens.areas import AREAS
 from screens.link import LinkAwareApp
 from tui_ft import __version__
@@ -64,6 +65,7 @@ class TuiFtApp(LinkAwareApp):  # a lost link pauses the areas instead of crashin
         start_mode: str = "env",
     ) -> None:
         super().__init__(css_path=_stylesheets())
+        read_esc_digits_as_alt()  # alt+1-7 inside tmux (ESC-prefixed), not "£"
         self.config = config or Config()
         self.host = host or LocalHost()
         self.workspace = workspace or Workspace(self.host, self.config.workspace)

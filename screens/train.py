@@ -135,22 +135,29 @@ class TrainScreen(PickFields, TrainFiles, AreaScreen):
 
     @work(thread=True, exclusive=True, group="train-models")
     def first_model(self) -> None:
-        """The form starts on the workspace's first model (listing it is round trips over SSH)."""
+        """Start on the workspace's first model, and its dataset when it registers exactly one
+        healthy one (the demo): listing is round trips over SSH, so not on the UI thread."""
+        from tui_ft.datasets.info import list_registered
+
+        ws = self.tui.workspace
         try:
-            models = self.tui.workspace.list_models()
-        except Exception:  # a lost link: the field stays empty, the picker can retry
+            models = ws.list_models()
+            healthy = [r.name for r in list_registered(ws.host, ws.datasets) if r.healthy]
+        except Exception:  # a lost link, no dataset_info.json: the pickers can retry
             return
         if models:
-            self.app.call_from_thread(self._first_model, models[0])
+            only = healthy[0] if len(healthy) == 1 else ""
+            self.app.call_from_thread(self._first_model, models[0], only)
 
-    def _first_model(self, model: str) -> None:
+    def _first_model(self, model: str, dataset: str) -> None:
         form = self.query_one(TrainForm)
         field = form.query_one("#f-model_name_or_path", Input)
-        if not field.value and self.base_config is None:  # never over a choice already made
-            field.value = model
-            data = form.query_one("#f-dataset", Input)
-            if not data.value:
-                data.value = "identity_demo"  # the demo's dataset; the picker offers the rest
+        if field.value or self.base_config is not None:
+            return  # never over a choice already made
+        field.value = model
+        data = form.query_one("#f-dataset", Input)
+        if not data.value:
+            data.value = dataset
 
     def _reader(self, interval: float):
         """NVML, CPU and RAM of the box the run is on: here, or streamed over SSH."""

@@ -56,3 +56,31 @@ def test_area_snapshot(snap_compare, relative_demo, mode: str, size: tuple[int, 
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_esc_digit_is_alt_digit_as_tmux_sends_it():
+    """tmux sends alt+3 as ESC 3: the app must read alt+3 (an area key), not "£"."""
+    from textual import events
+    from textual._xterm_parser import XTermParser
+
+    local_app("ws")  # the app reads ESC-digit as alt-digit from its construction on
+    for digit in "1234567":
+        parser = XTermParser()
+        tokens = [*parser.feed(f"\x1b{digit}"), *parser.feed("")]
+        keys = [t.key for t in tokens if isinstance(t, events.Key)]
+        assert keys == [f"alt+{digit}"], keys
+
+
+async def test_alt_digit_switches_area_from_inside_an_input(demo_copy: Path):
+    app = local_app(demo_copy, "train")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        field = app.screen.query_one("#f-lora_rank")
+        field.focus()
+        before = field.value
+        await pilot.press("alt+5")
+        await pilot.pause()
+        assert app.current_mode == "evaluate"
+        await pilot.press("alt+3")
+        await pilot.pause()
+        assert app.current_mode == "train" and field.value == before  # nothing typed

@@ -1,5 +1,5 @@
 """The daily loop on a fresh demo workspace, from the keyboard alone (Pilot key presses, no
-clicks, no widget pokes): pick the model and dataset (the form's defaults), launch, watch
+clicks, no widget pokes): pick the model and dataset in their pickers, launch, watch
 the loss on Monitor, chat with the run's adapter, merge it, convert the merge to GGUF.
 
 It trains for real and starts LLaMA-Factory's API server: run it under
@@ -20,6 +20,13 @@ from tests.apps import local_app
 from tests.train.conftest import RUN_ENV
 
 pytestmark = [pytest.mark.train, pytest.mark.gguf]
+
+
+def picker_rows(app) -> list[str]:
+    """The rows of the picker on top ([] while none is open or it is still reading)."""
+    from screens.pickers.base import Picker
+
+    return [r.label for r in app.screen.shown] if isinstance(app.screen, Picker) else []
 
 
 class Keys:
@@ -63,11 +70,22 @@ async def test_daily_loop_by_keys(demo_copy: Path, monkeypatch: pytest.MonkeyPat
         keys = Keys(pilot)
         await pilot.pause()
 
-        # Train: the model and the dataset are the form's defaults; 12 steps.
+        # Train: pick the model and the dataset in their pickers (ctrl+o); 12 steps.
         await keys.press("3")
         screen = app.screen
         model = str(demo_copy / "models" / "tiny-llama-demo")
+        await keys.press("ctrl+o")  # no field focused: the model picker
+        await keys.wait(lambda: picker_rows(app), 60, "the model picker")
+        assert "tiny-llama-demo" in picker_rows(app)[0]
+        await keys.press("slash", *"tiny", "enter")
+        await keys.wait(lambda: app.screen is screen, 10, "the model picked")
         assert screen.query_one("#f-model_name_or_path", Input).value == model
+        await keys.tab_to("f-dataset")
+        await keys.press("ctrl+o")
+        await keys.wait(lambda: picker_rows(app), 60, "the dataset picker")
+        assert any("identity_demo" in r and r.rstrip().endswith("ok") for r in picker_rows(app))
+        await keys.press("enter")  # the one healthy dataset comes ticked: confirm it
+        await keys.wait(lambda: app.screen is screen, 10, "the datasets picked")
         assert screen.query_one("#f-dataset", Input).value == "identity_demo"
         await keys.tab_to("f-max_steps")
         await keys.type("12")
@@ -126,4 +144,4 @@ async def test_daily_loop_by_keys(demo_copy: Path, monkeypatch: pytest.MonkeyPat
         assert list((demo_copy / "exports").rglob("*.gguf"))
 
         print(f"\ndaily loop: {keys.count} key presses; first loss point {first_loss:.1f} s")
-        assert keys.count <= 50  # 44 today: 12 of them type the chat message, 18 are tabs
+        assert keys.count <= 60  # 12 of them type the chat message

@@ -168,3 +168,44 @@ def test_snapshot_evaluate_tab(snap_compare, tmp_path_factory):
         await pilot.pause()
 
     assert snap_compare(make_app(root), terminal_size=(140, 40), run_before=load)
+
+
+def fake_run_with_adapters(root, run_id: str, loss: float) -> None:
+    """A finished run folder: its final adapter, one checkpoint, and a logged loss."""
+    run = root / "runs" / run_id
+    out = run / "output"
+    for folder in (out, out / "checkpoint-5"):
+        folder.mkdir(parents=True)
+        (folder / "adapter_config.json").write_text("{}")
+    (run / "training_args.yaml").write_text(
+        f"model_name_or_path: {root}/models/base-{run_id[-1]}\ntemplate: qwen\n"
+        f"dataset: identity_demo\noutput_dir: {out}\n"
+    )
+    (out / "trainer_log.jsonl").write_text(
+        json.dumps({"current_steps": 10, "total_steps": 10, "loss": loss}) + "\n"
+    )
+    (run / "exit_code").write_text("0\n")
+    (run / "status.json").write_text(json.dumps({"launches": [{"started_at": 1.0}]}))
+
+
+async def test_adapter_picker_fills_adapter_model_and_template(tmp_path):
+    from screens.pickers.base import Picker
+
+    fake_run_with_adapters(tmp_path, "20261125-100000-run-a", 1.2345)
+    fake_run_with_adapters(tmp_path, "20261125-110000-run-b", 0.5)
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("escape", "ctrl+o")  # focus nowhere: the adapter picker
+        await wait_for(pilot, lambda: isinstance(app.screen, Picker) and app.screen.shown, 30)
+        rows = [r.label for r in app.screen.shown]
+        assert len(rows) == 4, rows  # two runs, each its final adapter and checkpoint-5
+        assert any("run-a/output " in r and "finished" in r and "1.2345" in r for r in rows)
+        await pilot.press("slash", *"run-a/output/check", "enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, Picker), 30)
+        screen = app.screen
+        run_a = tmp_path / "runs" / "20261125-100000-run-a"
+        assert screen.query_one("#chat-adapter").value == str(run_a / "output" / "checkpoint-5")
+        assert screen.query_one("#chat-model").value == f"{tmp_path}/models/base-a"
+        assert screen.query_one("#chat-template").value == "qwen"
+        assert app.focused is screen.query_one("#chat-adapter")

@@ -80,14 +80,17 @@ async def test_model_and_dataset_pickers_by_keys(demo_copy: Path):
         # Datasets: several at once, with their health; the field keeps the picked order.
         await pilot.press("tab", "tab")
         assert app.focused is field(app, "dataset")
+        assert field(app, "dataset").value == ""  # two healthy datasets: no guess made
         await pilot.press("ctrl+o")
         await until(pilot, lambda: len(picker_rows(app)) >= 3, "the registered datasets")
         rows = picker_rows(app)
         assert any("gone" in r and "file missing" in r for r in rows), rows
         assert any("greetings" in r and r.rstrip().endswith("ok") for r in rows), rows
-        await pilot.press("slash", *"greet", "enter", "space", "enter")
+        await pilot.press("slash", *"greet", "enter", "space")  # filter, toggle the match
+        await pilot.press("slash", *["backspace"] * 5, "enter", "space")  # all: the first
+        await pilot.press("enter")
         await until(pilot, lambda: not isinstance(app.screen, Picker), "the dataset picker")
-        assert field(app, "dataset").value == "identity_demo,greetings"
+        assert field(app, "dataset").value == "greetings,identity_demo"  # in the picked order
 
 
 async def test_template_picker_offers_llamafactory_templates(demo_copy: Path):
