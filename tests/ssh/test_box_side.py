@@ -116,11 +116,12 @@ async def test_train_follow_then_the_tui_lists_the_box_runs(ssh_home, box, box_d
 
     from tui_ft.cli.tui import build_app
 
-    model = box.workspace / "models" / "tiny-llama-demo"
-    config = tmp_path / "train.yaml"  # on the laptop; dataset_dir: the box workspace's
+    # On the laptop; a relative model path and the dataset_dir are the box workspace's.
+    config = tmp_path / "train.yaml"
     config.write_text(
-        f"model_name_or_path: {model}\nstage: sft\ndo_train: true\nfinetuning_type: lora\n"
-        "lora_target: all\nlora_rank: 8\ndataset: identity_demo\ntemplate: default\n"
+        "model_name_or_path: models/tiny-llama-demo\nstage: sft\ndo_train: true\n"
+        "finetuning_type: lora\nlora_target: all\nlora_rank: 8\ndataset: identity_demo\n"
+        "template: default\n"
         "cutoff_len: 64\nmax_steps: 4\nper_device_train_batch_size: 4\nlogging_steps: 2\n"
         "save_steps: 100\npreprocessing_num_workers: 1\nreport_to: none\n"
     )
@@ -135,6 +136,8 @@ async def test_train_follow_then_the_tui_lists_the_box_runs(ssh_home, box, box_d
     run_id = out.stdout.splitlines()[0]
     run = box.workspace / "runs" / run_id
     assert (run / "exit_code").read_text().strip() == "0"
+    args = yaml.safe_load((run / "training_args.yaml").read_text())
+    assert args["model_name_or_path"] == str(box.workspace / "models" / "tiny-llama-demo")
     listed = subprocess.run(
         [_tui_ft(), "--host", "box", "runs", "--json"], capture_output=True, text=True, check=True
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import posixpath
 import sys
 import time
 
@@ -80,11 +81,15 @@ def load_train_yaml(path: str, ws, *, local: bool):
         raise CLIError(str(exc)) from exc
     if "dataset_dir" not in (cfg.raw or {}) and not cfg.uses_v1:  # v1 refuses unknown keys
         cfg.dataset_dir = ws.datasets
-    if local:  # relative paths mean the caller's folder, not the run folder
-        for key in ("model_name_or_path", "dataset_dir"):
-            value = getattr(cfg, key)
-            if value and not os.path.isabs(value) and os.path.exists(value):
+    for key in ("model_name_or_path", "dataset_dir"):
+        value = getattr(cfg, key)
+        if not value or os.path.isabs(value):
+            continue
+        if local:  # relative paths mean the caller's folder, not the run folder
+            if os.path.exists(value):
                 setattr(cfg, key, os.path.abspath(value))
+        elif ws.host.exists(in_ws := posixpath.join(ws.root, value)):
+            setattr(cfg, key, in_ws)  # on a box: its workspace's (else a hub id, as given)
     return cfg
 
 
