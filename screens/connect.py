@@ -1,5 +1,10 @@
 """Connect to a box: paste an ssh line or pick a ~/.ssh/config alias, check its host key,
-answer a password or passphrase question, then the whole app works on that box."""
+answer a password or passphrase question, then the whole app works on that box.
+
+A box without tui-ft (for its interpreter, `box_python`) or with another version of it is
+offered `remote setup --build` first (screens/setup_offer.py); connecting without it is
+one key away.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 if TYPE_CHECKING:
     from tui_ft.host.knownhosts import HostKeyProblem
     from tui_ft.host.ssh import SSHHost
+    from tui_ft.remote.setup import RemoteStatus
 
 
 class ConnectScreen(ModalScreen["SSHHost | None"]):
@@ -38,6 +44,11 @@ class ConnectScreen(ModalScreen["SSHHost | None"]):
         def __init__(self, host: SSHHost) -> None:
             super().__init__()
             self.host = host
+
+    class SetupNeeded(Message):
+        def __init__(self, host: SSHHost, status: RemoteStatus) -> None:
+            super().__init__()
+            self.host, self.status = host, status
 
     def __init__(self, spec: str = "") -> None:
         super().__init__()
@@ -114,7 +125,27 @@ class ConnectScreen(ModalScreen["SSHHost | None"]):
             self.post_message(self.Failed(str(exc)))
             return
         host.start_heartbeat()
+        self.app.call_from_thread(self._status, "Connected: looking for tui-ft on the box ...")
+        status = self._probe(host)
+        if status is not None:
+            self.post_message(self.SetupNeeded(host, status))
+            return
         self.post_message(self.Connected(host))
+
+    @staticmethod
+    def _probe(host: SSHHost) -> RemoteStatus | None:
+        """The box's tui-ft status when a set-up would help (missing or another version)."""
+        from tui_ft import __version__
+        from tui_ft.host.base import HostError
+        from tui_ft.remote.setup import probe
+
+        try:
+            status = probe(host, host.python)
+        except (HostError, ValueError):  # no answer to read: the areas will say what fails
+            return None
+        if status.python_version is None or status.tui_ft == __version__:
+            return None  # no Python to install into, or nothing to do
+        return status
 
     def _ask(self, prompt: str) -> str | None:
         """Runs on the worker thread: show the question, block until it is answered."""
@@ -181,6 +212,15 @@ class ConnectScreen(ModalScreen["SSHHost | None"]):
     @on(Connected)
     def _connected(self, event: Connected) -> None:
         self.dismiss(event.host)
+
+    @on(SetupNeeded)
+    def _offer_setup(self, event: SetupNeeded) -> None:
+        from screens.setup_offer import SetupOffer
+
+        def answered(_installed: bool | None) -> None:
+            self.dismiss(event.host)  # set up or not, the connection proceeds
+
+        self.app.push_screen(SetupOffer(event.host, event.status), answered)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

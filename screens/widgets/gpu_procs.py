@@ -28,6 +28,17 @@ COLUMNS = (("pid", 8), ("GPUs", 6), ("memory", 9), ("command", 48))
 class ConfirmKill(ModalScreen[bool]):
     """`y` kills, `n` or escape keeps it."""
 
+    DEFAULT_CSS = """
+    ConfirmKill { align: center middle; }
+    ConfirmKill #kill-dialog {
+        width: 80%; max-width: 90; height: auto; border: thick $error; background: $surface;
+        padding: 0 1;
+    }
+    ConfirmKill #kill-title { text-style: bold; }
+    ConfirmKill #kill-buttons { height: auto; margin-top: 1; }
+    ConfirmKill #kill-buttons Button { margin-right: 2; }
+    """
+
     BINDINGS = [  # noqa: RUF012 - Textual's API
         Binding("y", "answer(True)", "Kill it"),
         Binding("n", "answer(False)", "Keep it"),

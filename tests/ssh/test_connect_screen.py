@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import posixpath
+
 from screens.app import TuiFtApp
+from tui_ft import __version__
 from tui_ft.config import Config
 from tui_ft.host import LocalHost
 from tui_ft.host.ssh import SSHHost
@@ -68,3 +71,96 @@ async def test_connect_reports_a_bad_line_and_cancel_keeps_the_host(ssh_home, tm
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.host, LocalHost) and "host: local" in app.sub_title
+
+
+def fresh_box_venv(ssh_host, sshd, name: str) -> str:
+    """A venv on the box without tui-ft: what a box gets from `python3 -m venv`."""
+    venv = posixpath.join(ssh_host.home(), ".cache", "tui-ft-test", f"{name}-{sshd.port}")
+    ssh_host.run(["rm", "-rf", venv])
+    assert ssh_host.run(["python3", "-m", "venv", venv], timeout=300).ok
+    return posixpath.join(venv, "bin", "python")
+
+
+def box_version(ssh_host, python: str) -> str:
+    res = ssh_host.run([python, "-c", "import tui_ft; print(tui_ft.__version__)"])
+    return res.stdout.strip() if res.ok else "none"
+
+
+async def _connect_to(app, pilot, sshd) -> None:
+    await pilot.press("c")
+    await pilot.pause()
+    app.screen.query_one("#spec").value = f"ssh -p {sshd.port} {sshd.user}@127.0.0.1"
+    await pilot.press("enter")
+
+
+async def _until(pilot, check, seconds: float) -> None:
+    for _ in range(int(seconds / 0.2)):
+        await pilot.pause()
+        if check():
+            return
+        await pilot.pause(0.2)
+    raise AssertionError("timed out waiting")
+
+
+async def test_a_box_without_tui_ft_is_offered_setup_and_n_connects_without(
+    ssh_home, sshd, ssh_host, tmp_path
+):
+    python = fresh_box_venv(ssh_host, sshd, "venv-n")
+    app = make_app(tmp_path)
+    app.config.box_python = python
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await _connect_to(app, pilot, sshd)
+            await _until(pilot, lambda: type(app.screen).__name__ == "SetupOffer", 60)
+            why = str(app.screen.query_one("#setup-why").render())
+            assert f"tui-ft is not installed for {python}" in why
+            assert app.screen.active_bindings["y"].binding.description == "Set up"
+            await pilot.press("n")
+            await _until(pilot, lambda: isinstance(app.host, SSHHost), 30)
+            assert type(app.screen).__name__ == "RunsScreen"
+            assert box_version(ssh_host, python) == "none"  # nothing was installed
+        app.host.close()
+    finally:
+        ssh_host.run(["rm", "-rf", posixpath.dirname(posixpath.dirname(python))])
+
+
+async def test_setup_from_the_offer_installs_this_version_then_connects(
+    ssh_home, sshd, ssh_host, tmp_path
+):
+    """Heavy (builds a wheel, pip on the box): run it under `flock /tmp/tui-ft-heavy.lock`."""
+    from textual.widgets import Log, ProgressBar
+
+    python = fresh_box_venv(ssh_host, sshd, "venv-y")
+    app = make_app(tmp_path)
+    app.config.box_python = python
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await _connect_to(app, pilot, sshd)
+            await _until(pilot, lambda: type(app.screen).__name__ == "SetupOffer", 60)
+            offer = app.screen
+            seen: list[str] = []
+            bar = offer.query_one("#setup-progress", ProgressBar)
+            log = offer.query_one("#setup-log", Log)
+            await pilot.press("shift+tab")  # to the extras: none (the base install is enough)
+            assert app.focused.id == "setup-extras"
+            await pilot.press("end", *["backspace"] * 5, "enter")
+            progress: list[float] = []
+
+            def done() -> bool:
+                if app.screen is offer:
+                    seen[:] = list(log.lines)
+                    progress.append(bar.progress)
+                return isinstance(app.host, SSHHost)
+
+            await _until(pilot, done, 900)
+            assert any(line.startswith("building a wheel") for line in seen)
+            assert any(line.startswith("copying tui_ft-") for line in seen)
+            assert any("--no-deps" in line for line in seen)
+            assert 0 < max(progress) <= 5 and sorted(progress) == progress  # it moved forward
+            assert box_version(ssh_host, python) == __version__
+            assert any(f"tui-ft {__version__} installed" in n.message for n in app._notifications)
+        app.host.close()
+    finally:
+        ssh_host.run(["rm", "-rf", posixpath.dirname(posixpath.dirname(python))])
