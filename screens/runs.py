@@ -23,6 +23,7 @@ from textual.widgets import Button, DataTable, Static
 from screens.base import AreaScreen
 from screens.run_watch import RunRow, cost_text, watch_rows
 from screens.widgets.loss_plot import Curve, LossPlot
+from tui_ft.remote.runs_table import runs_table
 from tui_ft.train import (
     RunInfo,
     TrainerLog,
@@ -31,11 +32,10 @@ from tui_ft.train import (
     resume_run,
     stop_run,
 )
-from tui_ft.train import list_runs as engine_list_runs
-from tui_ft.train.discover import output_sizes
 from tui_ft.units import human_bytes, human_duration
 from tui_ft.watch import WatchFiles
 from tui_ft.watch.control import cancel_poweroff, read_state
+from tui_ft.workspace import Workspace
 
 COLUMNS = (("", 1), ("run", 21), ("status", 18), ("step", 6), ("last loss", 9),
            ("duration", 8), ("size", 6), ("cost→end", 13))  # fmt: skip
@@ -119,11 +119,11 @@ class RunsScreen(AreaScreen):
 
     @work(thread=True, exclusive=True, group="runs-load")
     def reload(self) -> None:
-        host = self.tui.host
-        ws = self.tui.workspace
-        runs = engine_list_runs(ws)
-        by_root = output_sizes(host, [r.root for r in runs])  # one command for all runs
-        sizes = {r.run_id: by_root[r.root] for r in runs}
+        # runs, sizes, marked logs and watch files in one read (one round trip over SSH)
+        table = runs_table(self.tui.workspace, self.marked)
+        host, runs = table.host, table.runs
+        ws = Workspace(host, self.tui.workspace.root)
+        sizes = {r.run_id: table.sizes[r.root] for r in runs}
         marked = self.marked or ({runs[0].run_id} if runs else set())
         curves = [load_curve(host, r) for r in runs if r.run_id in marked]
         rows = watch_rows(ws, runs, self.tui.config)

@@ -138,6 +138,13 @@ for r in dirs:
         out.append("P %d %s %s" % (pid, b64(stat), b64(cmd)))
     except (OSError, ValueError):
         pass
+for p in filter(None, os.environ.get("SNAPSHOT_FILES", "").split("\n")):
+    try:  # whole files besides the runs (the watch daemon's state)
+        with open(p, "rb") as fh:
+            data, mtime = fh.read(), int(os.fstat(fh.fileno()).st_mtime)
+        out.append("G %d %d 0 %s %s" % (len(data), mtime, b64(data), p))
+    except OSError:
+        out.append("N " + p)
 if disk:
     p = disk
     while not os.path.exists(p) and p not in ("", "/"):
@@ -174,6 +181,7 @@ class Snapshot:
     entries: list[tuple[str, bool]] = field(default_factory=list)  # (name, is a folder)
     disk: DiskUsage | None = None
     sizes: dict[str, int] = field(default_factory=dict)  # bytes below each run folder
+    missing: set[str] = field(default_factory=set)  # asked-for files that are not there
 
 
 def parse(text: str) -> Snapshot:
@@ -196,6 +204,8 @@ def parse(text: str) -> Snapshot:
                 snap.files[path] = _File(int(size), float(mtime), raw, max(0, int(size) - len(raw)))
             elif kind == "A":
                 snap.adapters.add(rest)
+            elif kind == "N":
+                snap.missing.add(rest)
             elif kind == "Z":
                 size, path = rest.split(" ", 1)
                 snap.sizes[path] = int(size)
@@ -230,16 +240,20 @@ def snapshot(
     disk: str | None = None,
     full: Iterable[str] = (),
     sizes: bool = False,
+    files: Iterable[str] = (),
 ) -> Snapshot:
     """One command: every run under `runs_dir`, or the run folders `dirs`; with `disk`,
     the usage of the filesystem holding that path too; the whole trainer log of the runs
-    named in `full` ("-newest": the newest run), and with `sizes` each run's bytes."""
+    named in `full` ("-newest": the newest run), with `sizes` each run's bytes, and the
+    other `files` whole (or that they are missing)."""
     args = ["runs", runs_dir] if runs_dir is not None else ["dirs", *dirs]
     env = {"SNAPSHOT_DISK": disk} if disk is not None else {}
     if full:
         env["SNAPSHOT_FULL"] = "\n".join(full)
     if sizes:
         env["SNAPSHOT_SIZES"] = "1"
+    if files:
+        env["SNAPSHOT_FILES"] = "\n".join(files)
     # -S: no site-packages to scan, the reader needs the standard library only
     # the agent where the connection keeps one (a polling screen), else one command
     res = run_python(host, PY, [str(TAIL), *args], env=env, timeout=120)
@@ -276,6 +290,8 @@ class SnapshotHost(HostView):
 
     def _known(self, path: str) -> bool:
         """A path the snapshot has the answer for (present or absent)."""
+        if path in self.snap.missing:
+            return True
         parent = posixpath.dirname(path)
         name = posixpath.basename(path)
         if parent in self._runs and name in (*WHOLE, "launch.log"):

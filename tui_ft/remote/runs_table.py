@@ -1,5 +1,6 @@
 """What the Runs table shows, in one round trip over SSH: every run's state, each run's
-size on disk and the whole trainer log of the marked runs (their loss curves).
+size on disk, the whole trainer log of the marked runs (their loss curves) and the
+watch daemon's state file and power-off cancel mark.
 
 Read one after the other, the listing, the sizes and a curve cost a request each (the
 curve several: SFTP open, reads, close); `runs_table` asks for all of it in one batched
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from tui_ft.host.base import Host
 from tui_ft.train.discover import RunInfo, list_runs, output_sizes, run_info
 from tui_ft.train.rundir import RunPaths
+from tui_ft.watch.files import WatchFiles
 from tui_ft.workspace import Workspace
 
 NEWEST = "-newest"  # no run marked: the table marks the newest, so its log comes too
@@ -25,7 +27,7 @@ NEWEST = "-newest"  # no run marked: the table marks the newest, so its log come
 class RunsTable:
     runs: list[RunInfo]  # newest first
     sizes: dict[str, int | None]  # bytes below each run folder, by its root
-    host: Host  # where to read the marked runs' logs from (one batched read over SSH)
+    host: Host  # where to read the marked runs' logs and the watch files from
 
 
 def runs_table(ws: Workspace, marked: Iterable[str] = ()) -> RunsTable:
@@ -36,7 +38,14 @@ def runs_table(ws: Workspace, marked: Iterable[str] = ()) -> RunsTable:
         return RunsTable(runs, output_sizes(host, [r.root for r in runs]), host)
     from tui_ft.batch import SnapshotHost, snapshot
 
-    snap = snapshot(host, runs_dir=ws.runs.rstrip("/"), full=list(marked) or [NEWEST], sizes=True)
+    watch = WatchFiles(ws.root)
+    snap = snapshot(
+        host,
+        runs_dir=ws.runs.rstrip("/"),
+        full=list(marked) or [NEWEST],
+        sizes=True,
+        files=[watch.state, watch.cancel_poweroff],
+    )
     view = SnapshotHost(host, snap)
     runs = sorted(
         (run_info(view, RunPaths(root)) for root in snap.runs),

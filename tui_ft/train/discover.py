@@ -141,8 +141,8 @@ def _end_time(host: Host, paths: RunPaths, has_code: bool) -> float | None:
 def run_view(host: Host, paths: RunPaths | None = None, *, disk: bool = False) -> Host:
     """`host` for reading one run's state: over SSH a `SnapshotHost` that fetched the run
     folder (and with `disk` its filesystem's usage) in one command; locally the host."""
-    if not host.is_remote or paths is None:
-        return host
+    if not host.is_remote or paths is None or getattr(host, "batched", False):
+        return host  # a batched view read the run folders already
     from tui_ft.batch import SnapshotHost, snapshot
 
     snap = snapshot(host, dirs=[paths.root], disk=paths.root if disk else None)
