@@ -75,9 +75,8 @@ class LoopbackServer:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.requests: list[tuple[str, str]] = []  # (method, path) of everything asked
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+    def url(self, path: str = "") -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
 
     def __enter__(self):
         self.thread.start()

@@ -36,7 +36,7 @@ def hub_files(tmp_path: Path, big_shard: str | None = None) -> dict[str, bytes]:
 
 
 def download(tmp_path: Path, hub: HubServer) -> tuple[subprocess.CompletedProcess, Path]:
-    env = dict(os.environ, HF_ENDPOINT=hub.url, HF_HOME=str(tmp_path / "hf-home"))
+    env = dict(os.environ, HF_ENDPOINT=hub.url(), HF_HOME=str(tmp_path / "hf-home"))
     env.pop("HF_HUB_OFFLINE", None)
     env.update(HF_HUB_DISABLE_PROGRESS_BARS="1", NO_PROXY="127.0.0.1", no_proxy="127.0.0.1")
     ws = tmp_path / "ws"
@@ -82,7 +82,7 @@ def test_download_with_a_corrupted_shard_fails_verification(tmp_path):
 
 def test_unreachable_hub_is_a_one_line_error(tmp_path):
     with HubServer(REPO, {}) as hub:
-        url = hub.url
+        url = hub.url()
     env = dict(os.environ, HF_ENDPOINT=url, HF_HOME=str(tmp_path / "h"), HF_HUB_ETAG_TIMEOUT="2")
     env.pop("HF_HUB_OFFLINE", None)
     proc = subprocess.run(
@@ -99,7 +99,7 @@ def test_unreachable_hub_is_a_one_line_error(tmp_path):
 
 
 def ms_download(tmp_path: Path, hub) -> tuple[subprocess.CompletedProcess, Path]:
-    env = dict(os.environ, MODELSCOPE_ENDPOINT=hub.url, MODELSCOPE_CACHE=str(tmp_path / "ms"),
+    env = dict(os.environ, MODELSCOPE_ENDPOINT=hub.url(), MODELSCOPE_CACHE=str(tmp_path / "ms"),
                NO_PROXY="127.0.0.1", no_proxy="127.0.0.1")  # fmt: skip
     env.pop("MODELSCOPE_DOMAIN", None)
     ws = tmp_path / "ws"

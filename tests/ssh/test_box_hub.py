@@ -54,26 +54,26 @@ def test_the_box_hub_settings_win_and_the_per_host_entry_wins_over_both(
         )
         # The laptop's own hub settings: were they applied, the download would go to HF.
         monkeypatch.setenv("USE_MODELSCOPE_HUB", "0")
-        monkeypatch.setenv("HF_ENDPOINT", laptop_hf.url)
-        monkeypatch.setenv("MODELSCOPE_ENDPOINT", laptop_ms.url)
-        box_cfg = _box_config(box, f"hub: modelscope\nmodelscope_endpoint: {box_ms.url}\n")
+        monkeypatch.setenv("HF_ENDPOINT", laptop_hf.url())
+        monkeypatch.setenv("MODELSCOPE_ENDPOINT", laptop_ms.url())
+        box_cfg = _box_config(box, f"hub: modelscope\nmodelscope_endpoint: {box_ms.url()}\n")
         try:
             first = box_tmp / "from-box-settings"
             assert main(["--host", "box", "model", "download", REPO, "--dest", str(first)]) == 0
             out = capsys.readouterr().out
-            assert f"from modelscope at {box_ms.url} (hub: config, endpoint: config)" in out
+            assert f"from modelscope at {box_ms.url()} (hub: config, endpoint: config)" in out
             _downloaded(first, files)
             assert box_ms.ranges and not laptop_hf.requests and not laptop_ms.requests
 
             # The laptop config's per-host entry overrides the box's settings.
             Path(os.environ["TUI_FT_CONFIG"]).write_text(
-                yaml.safe_dump({"hosts": {"box": {"modelscope_endpoint": entry_ms.url}}})
+                yaml.safe_dump({"hosts": {"box": {"modelscope_endpoint": entry_ms.url()}}})
             )
             box_asked = len(box_ms.requests)
             second = box_tmp / "from-per-host-entry"
             assert main(["--host", "box", "model", "download", REPO, "--dest", str(second)]) == 0
             out = capsys.readouterr().out
-            assert f"from modelscope at {entry_ms.url} (hub: config, endpoint: flag)" in out
+            assert f"from modelscope at {entry_ms.url()} (hub: config, endpoint: flag)" in out
             _downloaded(second, files)
             assert entry_ms.ranges and len(box_ms.requests) == box_asked
             assert not laptop_hf.requests and not laptop_ms.requests
@@ -84,7 +84,7 @@ def test_the_box_hub_settings_win_and_the_per_host_entry_wins_over_both(
 
 def test_an_unreachable_box_hub_is_one_line_and_exit_1(ssh_home, box, box_tmp, capsys):
     with ModelScopeServer(REPO, {}) as gone:
-        url = gone.url
+        url = gone.url()
     dest = box_tmp / "never"
     argv = ["--host", "box", "model", "download", REPO, "--dest", str(dest)]
     assert main([*argv, "--modelscope-endpoint", url]) == 1

@@ -1,12 +1,13 @@
 """A loopback HTTP server that answers like the chat services' incoming webhooks and
-records every POST (path, JSON body, arrival time)."""
+records every POST (path, JSON body, arrival time). Set-up: tests.loopback."""
 
 from __future__ import annotations
 
 import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.loopback import LoopbackServer, Request
 
 # What each service answers when it takes a message (and DingTalk's keyword refusal).
 ANSWERS = {
@@ -19,23 +20,11 @@ ANSWERS = {
 }
 
 
-class HookServer:
+class HookServer(LoopbackServer):
     def __init__(self) -> None:
+        super().__init__()
         self.posts: list[tuple[str, dict, float]] = []
         self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
-
-    def __enter__(self) -> HookServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
     def bodies(self, path: str) -> list[dict]:
         with self.lock:
@@ -52,26 +41,20 @@ class HookServer:
             time.sleep(0.05)
         raise AssertionError(f"no matching webhook POST within {timeout}s: {self.posts}")
 
-    def _handler(self):
-        hooks = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length) or b"{}")
-                assert self.headers.get("Content-Type", "").startswith("application/json")
-                with hooks.lock:
-                    hooks.posts.append((self.path, body, time.time()))
-                answer = ANSWERS.get(self.path)
-                if answer is None:
-                    self.send_error(404)
-                    return
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
-
-        return Handler
+    def handle(self, request: Request, method: str) -> None:
+        if method != "POST":
+            request.send_error(501)
+            return
+        length = int(request.headers.get("Content-Length") or 0)
+        body = json.loads(request.rfile.read(length) or b"{}")
+        assert request.headers.get("Content-Type", "").startswith("application/json")
+        with self.lock:
+            self.posts.append((request.path, body, time.time()))
+        answer = ANSWERS.get(request.path)
+        if answer is None:
+            request.send_error(404)
+            return
+        request.send_response(200)
+        request.send_header("Content-Length", str(len(answer)))
+        request.end_headers()
+        request.wfile.write(answer)
