@@ -17,9 +17,9 @@ import json
 import posixpath
 from collections.abc import Callable
 
-from tui_ft.gguf.convert import RunLog, partial_path
+from tui_ft.gguf.toolrun import run_to_file
 from tui_ft.gguf.tools import GGUFError, LlamaCppTools
-from tui_ft.host.base import Host, HostError
+from tui_ft.host.base import Host
 
 LORA_CONVERTER = "convert_lora_to_gguf.py"
 ADAPTER_CONFIG = "adapter_config.json"
@@ -116,27 +116,14 @@ def convert_adapter(
     log: str | None = None,
 ) -> str:
     """Write the adapter GGUF `out` (temporary name, renamed on success); returns `out`."""
-    say = progress or (lambda _line, _frac: None)
     script = posixpath.join(posixpath.dirname(tools.converter), LORA_CONVERTER)
     if not host.exists(script):
         raise GGUFError(f"{script} is missing: update the llama.cpp checkout (llama_cpp_dir)")
-    tmp = partial_path(out)
-    host.makedirs(posixpath.dirname(out) or ".")
-    argv = [tools.python, script, adapter_dir, "--base", base_dir, "--outfile", tmp]
-    argv += ["--outtype", outtype]
-    runlog = RunLog(host, log)
-    lines: list[str] = []
-    try:
-        for line in host.stream(argv, env=tools.converter_env or None):
-            lines.append(line)
-            runlog.add(line)
-            say(line, None)
-        host.rename(tmp, out)
-    except HostError as exc:
-        tail = " | ".join(ln.strip() for ln in lines[-3:] if ln.strip())
-        raise GGUFError(f"converting the adapter {adapter_dir} failed: {exc}: {tail}") from exc
-    finally:
-        runlog.flush(f"convert adapter {adapter_dir} (base {base_dir}) -> {out}")
-        if host.exists(tmp):
-            host.remove(tmp)
+    argv = [tools.python, script, adapter_dir, "--base", base_dir, "--outtype", outtype]
+    run_to_file(
+        host, lambda tmp: [*argv, "--outfile", tmp], out,
+        failed=f"converting the adapter {adapter_dir} failed",
+        title=f"convert adapter {adapter_dir} (base {base_dir}) -> {out}",
+        log=log, progress=progress, env=tools.converter_env,
+    )  # fmt: skip
     return out

@@ -1,11 +1,12 @@
-"""llama.cpp's imatrix, quantize and perplexity tools, built once from the vendored sources.
+"""llama.cpp's imatrix, quantize and perplexity tools, built at most once per machine.
 
-The llama-cpp-python wheel holds the library, not these programs. The sdist of the same
-version has the whole llama.cpp tree: it is unpacked (without the vocab files and docs)
-under the host's cache, configured with cmake without tests, examples, server or curl,
-and only the three targets are built with two jobs (the box may be small and shared).
-The binaries stay in the cache: later calls return at once. Progress comes from cmake's
-`[ 42%]` lines.
+The llama-cpp-python wheel holds the libraries, not these programs. The sdist of the same
+version has the whole llama.cpp tree: it is unpacked (without vocab files and docs) under
+the host's cache, and `build_plan` picks the cheapest build (only the tools, against the
+wheel's own libraries, where it can). The result lives in a folder keyed by the version
+and the cmake flags. It is built as `KEY.partial` and renamed when all three programs
+linked, under a lock, so a half build or a second process never counts as done. Progress
+comes from cmake's `[ 42%]` (make) or `[12/40]` (ninja) lines.
 """
 
 from __future__ import annotations
@@ -13,28 +14,34 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 
+from tui_ft.gguf.build_plan import TARGETS, WRAPPER, Plan, plan_build
+from tui_ft.gguf.toolrun import last_lines
 from tui_ft.gguf.vendor import cache_root, download_sdist, extract
 from tui_ft.host.base import Host, HostError
 
-TARGETS = ("llama-imatrix", "llama-quantize", "llama-perplexity")
 SKIP = ("models/", "docs/", "media/", "tests/", "benches/", "examples/", "app/")
 """Parts of the tree no target needs: 120 MB of vocab files, docs and test data."""
 BUILT = ".built"
 _PERCENT = re.compile(r"^\[\s*(\d+)%\]")
-CMAKE_FLAGS = (
-    "-DCMAKE_BUILD_TYPE=Release",
-    "-DBUILD_SHARED_LIBS=OFF",
-    "-DLLAMA_BUILD_TESTS=OFF",
-    "-DLLAMA_BUILD_EXAMPLES=OFF",
-    "-DLLAMA_BUILD_SERVER=OFF",
-    "-DLLAMA_BUILD_APP=OFF",
-    "-DLLAMA_CURL=OFF",
-    "-DLLAMA_OPENSSL=OFF",
-)
+_STEPS = re.compile(r"^\[\s*(\d+)/(\d+)\]")
 
 Progress = Callable[[str, float | None], None]
+
+# One shell script under flock: a second tui-ft waits, then finds the folder done.
+_SCRIPT = """set -e
+if [ -f "$DONE/bin/{built}" ]; then exit 0; fi
+rm -rf "$PART"
+cmake -S "$SRC" -B "$PART" "$@"
+cmake --build "$PART" --target $TARGET -j "$JOBS"
+find "$PART" -mindepth 1 -maxdepth 1 ! -name bin -exec rm -rf {{}} +
+echo "$VERSION" > "$PART/bin/{built}"
+rm -rf "$DONE"
+mv "$PART" "$DONE"
+echo "tools ready in $DONE"
+"""
 
 
 @dataclass(frozen=True)
@@ -44,9 +51,22 @@ class BuiltTools:
     perplexity: str
 
 
-def built_tools(host: Host, version: str) -> BuiltTools | None:
-    """The tools when already built for `version`, else None (never builds)."""
-    bin_dir = posixpath.join(cache_root(host), f"{version}-tools", "build", "bin")
+def source_dir(host: Host, version: str) -> str:
+    return posixpath.join(cache_root(host), f"{version}-tools-src")
+
+
+def tools_dir(host: Host, version: str, plan: Plan) -> str:
+    return posixpath.join(cache_root(host), f"{version}-tools-{plan.key(version)}")
+
+
+def built_tools(host: Host, python: str, version: str) -> BuiltTools | None:
+    """The tools when already built for `version` and this install, else None."""
+    done = tools_dir(host, version, plan_build(host, python, source_dir(host, version)))
+    return _found(host, done)
+
+
+def _found(host: Host, done: str) -> BuiltTools | None:
+    bin_dir = posixpath.join(done, "bin")
     if not host.exists(posixpath.join(bin_dir, BUILT)):
         return None
     return BuiltTools(*(posixpath.join(bin_dir, t) for t in TARGETS))
@@ -57,8 +77,10 @@ def ensure_built(
 ) -> BuiltTools:
     """Build (once) and return the tools of llama-cpp-python `version`. Raises HostError."""
     say = progress or (lambda _line, _frac: None)
-    found = built_tools(host, version)
-    if found is not None:
+    src = source_dir(host, version)
+    plan = plan_build(host, python, src)
+    done = tools_dir(host, version, plan)
+    if (found := _found(host, done)) is not None:
         return found
     if not host.which("cmake") or not (host.which("c++") or host.which("g++")):
         raise HostError(
@@ -66,33 +88,48 @@ def ensure_built(
             f"{host.describe()}: apt-get install cmake g++ (or set llama_cpp_dir to a built "
             "llama.cpp checkout)"
         )
-    root = posixpath.join(cache_root(host), f"{version}-tools")
-    src = posixpath.join(root, "src")
-    if not host.exists(posixpath.join(src, "CMakeLists.txt")):
-        tarball = download_sdist(host, python, version, lambda line: say(line, None))
-        say(f"unpacking the llama.cpp sources into {src}", None)
-        if host.exists(src):
-            host.remove(src, recursive=True)
-        extract(host, python, tarball, src, members=("",), skip=SKIP)
-    build = posixpath.join(root, "build")
-    say("configuring llama.cpp (cmake)", None)
-    res = host.run(["cmake", "-S", src, "-B", build, *CMAKE_FLAGS], timeout=600)
-    if not res.ok:
-        raise HostError(f"cmake could not configure llama.cpp in {build}: {_tail(res)}")
-    argv = ["cmake", "--build", build, "--target", *TARGETS, "-j", str(jobs)]
+    _ensure_source(host, python, version, src, say)
+    cmake_src = src
+    if plan.wrapped:
+        cmake_src = done + ".cmake"
+        host.write_text(posixpath.join(cmake_src, "CMakeLists.txt"), WRAPPER)
+    say(f"building {', '.join(TARGETS)} ({plan.mode}, {jobs} jobs) into {done}", 0.0)
+    env = {
+        "DONE": done, "PART": done + ".partial", "SRC": cmake_src, "VERSION": version,
+        "JOBS": str(jobs), "TARGET": " ".join(plan.target),
+    }  # fmt: skip
+    flags = [*plan.flags, *(["-G", "Ninja"] if host.which("ninja") else [])]
+    script = ["sh", "-c", _SCRIPT.format(built=BUILT), "sh", *flags]
+    argv = ["flock", done + ".lock", *script] if host.which("flock") else script
     lines: list[str] = []
     try:
-        for line in host.stream(argv):
-            lines.append(line)
-            m = _PERCENT.match(line.strip())
-            say(line, int(m.group(1)) / 100 if m else None)
+        with closing(host.stream(argv, env=env)) as output:  # closed: the build is killed
+            for line in output:
+                lines.append(line)
+                say(line, _fraction(line.strip()))
     except HostError as exc:
-        tail = " | ".join(ln.strip() for ln in lines[-3:] if ln.strip())
-        raise HostError(f"building llama.cpp's tools failed: {exc}: {tail}") from exc
-    bin_dir = posixpath.join(build, "bin")
-    host.write_text(posixpath.join(bin_dir, BUILT), version + "\n")
-    return BuiltTools(*(posixpath.join(bin_dir, t) for t in TARGETS))
+        raise HostError(f"building llama.cpp's tools failed: {exc}: {last_lines(lines)}") from exc
+    if (found := _found(host, done)) is None:
+        raise HostError(f"building llama.cpp's tools left no {BUILT} in {done}/bin")
+    return found
 
 
-def _tail(res) -> str:
-    return " | ".join((res.stderr or res.stdout).strip().splitlines()[-3:])
+def _fraction(line: str) -> float | None:
+    if m := _STEPS.match(line):
+        return int(m.group(1)) / max(int(m.group(2)), 1)
+    m = _PERCENT.match(line)
+    return int(m.group(1)) / 100 if m else None
+
+
+def _ensure_source(host: Host, python: str, version: str, src: str, say: Progress) -> None:
+    """The sdist's llama.cpp tree in `src`, unpacked once (as `src.partial`, then renamed)."""
+    if host.exists(posixpath.join(src, "CMakeLists.txt")):
+        return
+    tarball = download_sdist(host, python, version, lambda line: say(line, None))
+    say(f"unpacking the llama.cpp sources into {src}", None)
+    tmp = src + ".partial"
+    if host.exists(tmp):
+        host.remove(tmp, recursive=True)
+    extract(host, python, tarball, tmp, members=("",), skip=SKIP)
+    host.rename(tmp, src)
+    host.remove(tarball)  # 70+ MB; the unpacked tree is all the build reads

@@ -9,15 +9,18 @@ flattered by the matrix. The tool is built on demand (`tui_ft.gguf.build`).
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable
 
 from tui_ft.gguf.build import BuiltTools
-from tui_ft.gguf.convert import RunLog, partial_path
 from tui_ft.gguf.perplexity import _record_text, split_records
+from tui_ft.gguf.toolrun import run_to_file
 from tui_ft.gguf.tools import GGUFError
-from tui_ft.host.base import Host, HostError
+from tui_ft.host.base import Host
 
 DATASET_SUFFIXES = (".json", ".jsonl")
+_TOTAL = re.compile(r"computing over (\d+) chunks")
+_CHUNK = re.compile(r"\[(\d+)\]")
 
 Progress = Callable[[str, float | None], None]
 
@@ -46,26 +49,33 @@ def compute_imatrix(
     n_ctx: int = 128,
 ) -> str:
     """Write the importance matrix of `model_gguf` on `dataset` to `out`; returns `out`."""
-    say = progress or (lambda _line, _frac: None)
     try:
         text = training_text(host.read_text(dataset))
     except (OSError, ValueError) as exc:
         raise GGUFError(f"{dataset}: cannot use it for an importance matrix ({exc})") from exc
     text_file = posixpath.join(posixpath.dirname(out), ".imatrix-text.txt")
     host.write_text(text_file, text)
-    tmp = partial_path(out)
-    argv = [built.imatrix, "-m", model_gguf, "-f", text_file, "-o", tmp, "-c", str(n_ctx)]
-    runlog = RunLog(host, log)
+    argv = [built.imatrix, "-m", model_gguf, "-f", text_file, "-c", str(n_ctx), "-o"]
     try:
-        for line in host.stream(argv):
-            runlog.add(line)
-            say(line, None)
-        host.rename(tmp, out)
-    except HostError as exc:
-        raise GGUFError(f"llama-imatrix failed on {model_gguf}: {exc}") from exc
+        run_to_file(
+            host, lambda tmp: [*argv, tmp], out, failed=f"llama-imatrix failed on {model_gguf}",
+            title=f"imatrix {model_gguf} on {dataset} -> {out}", log=log, progress=progress,
+            fraction=_chunk_fraction(),
+        )  # fmt: skip
     finally:
-        runlog.flush(f"imatrix {model_gguf} on {dataset} -> {out}")
-        for path in (tmp, text_file):
-            if host.exists(path):
-                host.remove(path)
+        host.remove(text_file)
     return out
+
+
+def _chunk_fraction() -> Callable[[str], float | None]:
+    """llama-imatrix says `computing over N chunks`, then `[i]` per chunk done."""
+    total = 0
+
+    def fraction(line: str) -> float | None:
+        nonlocal total
+        if m := _TOTAL.search(line):
+            total = int(m.group(1))
+        done = _CHUNK.findall(line)
+        return min(int(done[-1]) / total, 1.0) if total and done else None
+
+    return fraction

@@ -81,6 +81,14 @@ class GGUFRun:
         return asdict(self)
 
 
+class PreflightFailed(GGUFError):
+    """A pre-flight check failed: the message names the fix; `preflight` has every check."""
+
+    def __init__(self, message: str, result: Preflight) -> None:
+        super().__init__(message)
+        self.preflight = result
+
+
 def group_fallbacks(fallbacks: list[Fallback]) -> list[FallbackGroup]:
     groups: dict[tuple[str, str | None, str], int] = {}
     for fb in fallbacks:
@@ -142,7 +150,7 @@ def run_gguf(
     lap("preflight")
     bad = run.preflight.first_failure()
     if bad is not None:
-        raise GGUFError(f"{spec.model}: {bad.detail}; fix: {bad.fix}")
+        raise PreflightFailed(f"{spec.model}: {bad.detail}; fix: {bad.fix}", run.preflight)
     if run.mode == "merged":
         source = _merge(host, spec, adapter_dir, run, say)  # type: ignore[arg-type]
         lap("merge")

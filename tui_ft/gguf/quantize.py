@@ -13,10 +13,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tui_ft.gguf.convert import RunLog, partial_path
 from tui_ft.gguf.inspect import GGUFInfo
+from tui_ft.gguf.toolrun import run_to_file
 from tui_ft.gguf.tools import GGUFError, LlamaCppTools
-from tui_ft.host.base import Host, HostError
+from tui_ft.host.base import Host
 from tui_ft.units import human_bytes
 
 QUANT_TYPES = (
@@ -118,7 +118,6 @@ def quantize(
     if src_stat is None:
         raise GGUFError(f"{src}: no such GGUF file")
     nthreads = str(threads or min(os.cpu_count() or 2, 8))
-    tmp = partial_path(out)
     if qtype in IMATRIX_REQUIRED and not imatrix:
         raise GGUFError(
             f"{qtype} is an i-quant and needs an importance matrix (llama.cpp refuses the "
@@ -130,31 +129,18 @@ def quantize(
             "an importance matrix needs llama.cpp's llama-quantize (llama-cpp-python's "
             "quantiser cannot take one): `tui-ft gguf --imatrix` builds it, or set llama_cpp_dir"
         )
-    if tools.quantize:
-        argv = [tools.quantize] + (["--imatrix", imatrix] if imatrix else [])
-        argv += [src, tmp, qtype, nthreads]
-    else:
-        argv = [tools.python, "-c", _PY_QUANTIZE, src, tmp, qtype, nthreads]
-    lines: list[str] = []
-    logged: list[Fallback] = []
-    runlog = RunLog(host, log)
-    try:
-        for line in host.stream(argv):
-            lines.append(line)
-            runlog.add(line)
-            m = _STEP.match(line.strip())
-            if (fb := _FALLBACK.search(line)) is not None:
-                name, ncols, _block, wanted, got = fb.groups()
-                logged.append(Fallback(name, wanted.upper(), got.upper(), int(ncols)))
-            say(line, int(m.group(1)) / int(m.group(2)) if m else None)
-        host.rename(tmp, out)
-    except HostError as exc:
-        tail = " | ".join(ln.strip() for ln in lines[-3:] if ln.strip())
-        raise GGUFError(f"quantising {src} to {qtype} failed: {exc}: {tail}") from exc
-    finally:
-        runlog.flush(f"quantise {src} -> {out} ({qtype})")
-        if host.exists(tmp):
-            host.remove(tmp)
+
+    def argv(tmp: str) -> list[str]:
+        if tools.quantize:
+            matrix = ["--imatrix", imatrix] if imatrix else []
+            return [tools.quantize, *matrix, src, tmp, qtype, nthreads]
+        return [tools.python, "-c", _PY_QUANTIZE, src, tmp, qtype, nthreads]
+
+    lines = run_to_file(
+        host, argv, out, failed=f"quantising {src} to {qtype} failed",
+        title=f"quantise {src} -> {out} ({qtype})", log=log, progress=say, fraction=_fraction,
+    )  # fmt: skip
+    logged = [_logged(m) for m in map(_FALLBACK.search, lines) if m is not None]
     size = host.stat(out).size  # type: ignore[union-attr]
     result = QuantResult(out, qtype, size, src_stat.size)
     if inspect is not None:
@@ -164,6 +150,16 @@ def quantize(
     else:
         result.fallbacks = logged
     return result
+
+
+def _logged(m: re.Match[str]) -> Fallback:
+    name, ncols, _block, wanted, got = m.groups()
+    return Fallback(name, wanted.upper(), got.upper(), int(ncols))
+
+
+def _fraction(line: str) -> float | None:
+    m = _STEP.match(line.strip())
+    return int(m.group(1)) / int(m.group(2)) if m else None
 
 
 def detect_fallbacks(info: GGUFInfo, qtype: str) -> list[Fallback]:
