@@ -101,3 +101,19 @@ def test_model_verify_and_check_find_a_model_name_in_the_box_workspace(
     doc = json.loads(capsys.readouterr().out)
     assert doc["model"]["path"] == str(model) and doc["model"]["status"] != "fail"
     assert sorted(os.listdir(ssh_home)) == [".ssh"]
+
+
+def test_eval_finds_its_model_and_adapter_in_the_box_workspace(
+    ssh_home, box, box_demo, decoys, capsys
+):
+    """The errors name the box workspace's paths: the lookup went there, not to the home."""
+    (box.home / "tiny-llama-demo" / "config.json").unlink()  # a folder with no model in it
+    base = ["--host", "box", "eval", "--model", "tiny-llama-demo", "--dataset", "nope"]
+    for argv, named in (
+        ([*base, "--adapter", "runs/none"], f"{box.workspace}/runs/none: no LoRA adapter"),
+        (base, f"{box.workspace}/datasets/dataset_info.json: no dataset named 'nope'"),
+    ):
+        with pytest.raises(SystemExit) as exited:
+            main(argv)
+        assert exited.value.code == 2
+        assert named in capsys.readouterr().err, argv

@@ -12,7 +12,7 @@ import posixpath
 import sys
 import time
 
-from tui_ft.cli.common import CLIError, host_from_args, load_config, workspace_from_args
+from tui_ft.cli.common import CLIError, host_from_args, host_path, load_config, workspace_from_args
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -40,11 +40,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.set_defaults(handler=run_ask)
 
 
-def _model_path(host, ws, model: str) -> str:
+def _model_path(args: argparse.Namespace, host, ws, model: str) -> str:
     """A path as given, else a folder under the workspace's models/."""
+    if host.is_remote and not model.startswith(("/", "~")):  # the box's workspace, not its home
+        found = host_path(args, host, model, "models")
+        return found if host.exists(found) else posixpath.join(ws.models, model)
     if model.startswith(("/", "~", ".")) or host.exists(model):
         return model if not model.startswith("~") else host.home() + model[1:]
     return posixpath.join(ws.models, model)
+
+
+def _adapter(args: argparse.Namespace, host) -> str | None:
+    """`--adapter`: a relative one on a box is in its workspace (or runs/), not its home."""
+    from tui_ft.evaluate import resolve_adapter
+
+    if not args.adapter:
+        return None
+    path = host_path(args, host, args.adapter, "runs") if host.is_remote else args.adapter
+    return resolve_adapter(host, path)
 
 
 def run_eval(args: argparse.Namespace) -> int:
@@ -55,7 +68,6 @@ def run_eval(args: argparse.Namespace) -> int:
         launch_predict,
         load_metrics,
         load_predictions,
-        resolve_adapter,
     )
 
     config = load_config()
@@ -63,9 +75,9 @@ def run_eval(args: argparse.Namespace) -> int:
     ws = workspace_from_args(args, host, config)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     try:
-        adapter = resolve_adapter(host, args.adapter) if args.adapter else None
+        adapter = _adapter(args, host)
         spec = PredictSpec(
-            model=_model_path(host, ws, args.model),
+            model=_model_path(args, host, ws, args.model),
             dataset=args.dataset,
             dataset_dir=args.dataset_dir or ws.datasets,
             output_dir=args.output or ws.path("evals", f"{stamp}-{args.dataset}"),
@@ -119,14 +131,14 @@ def run_eval(args: argparse.Namespace) -> int:
 def run_ask(args: argparse.Namespace) -> int:
     from tui_ft.chat.base import ChatError, ChatParams
     from tui_ft.chat.server import open_backend
-    from tui_ft.evaluate import EvalError, resolve_adapter
+    from tui_ft.evaluate import EvalError
 
     config = load_config()
     host = host_from_args(args, config)
     ws = workspace_from_args(args, host, config)
-    model = _model_path(host, ws, args.model)
+    model = _model_path(args, host, ws, args.model)
     try:
-        adapter = resolve_adapter(host, args.adapter) if args.adapter else None
+        adapter = _adapter(args, host)
         backend = open_backend(host, model, adapter, args.template)
         check = getattr(backend, "check", None)
         if check:
