@@ -121,8 +121,8 @@ class GpuProcs(Vertical):
         self.strays = msg.strays
         line = self.query_one("#strays-line", Static)
         table = self.query_one(DataTable)
-        if msg.reason:
-            line.update(f"GPU processes: none to list ({msg.reason})")
+        if msg.reason:  # its first clause: the GPU panel above shows the whole reason
+            line.update(f"GPU processes: none to list ({msg.reason.split(':')[0]})")
         elif not msg.strays:
             line.update("GPU processes: every one belongs to a run (g: look again)")
         else:
