@@ -70,8 +70,9 @@ def test_the_box_hub_settings_win_and_the_per_host_entry_wins_over_both(
                 yaml.safe_dump({"hosts": {"box": {"modelscope_endpoint": entry_ms.url()}}})
             )
             box_asked = len(box_ms.requests)
-            second = box_tmp / "from-per-host-entry"
-            assert main(["--host", "box", "model", "download", REPO, "--dest", str(second)]) == 0
+            second = box_tmp / "from-per-host-entry"  # given relative to the box's workspace
+            ws = ["--host", "box", "--workspace", str(box_tmp)]
+            assert main([*ws, "model", "download", REPO, "--dest", second.name]) == 0
             out = capsys.readouterr().out
             assert f"from modelscope at {entry_ms.url()} (hub: config, endpoint: flag)" in out
             _downloaded(second, files)

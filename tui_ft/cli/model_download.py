@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tui_ft.cli.common import CLIError, host_from_args, load_config, workspace_from_args
+from tui_ft.cli.common import CLIError, host_from_args, host_path, load_config, workspace_from_args
 
 HUB_HELP = (
     "default: this machine's config `hub`, else USE_MODELSCOPE_HUB / HF_ENDPOINT, else "
@@ -37,7 +37,8 @@ def run_download(args: argparse.Namespace) -> int:
     config = load_config()
     host = host_from_args(args, config)
     ws = workspace_from_args(args, host, config)
-    dest = args.dest or ws.path("models", args.repo)
+    # a relative --dest: this shell's folder here, the box's workspace over --host
+    dest = host_path(args, host, args.dest) if args.dest else ws.path("models", args.repo)
     given = {key: getattr(args, key, None) for key in FLAGS}
     if host.is_remote:  # the files go to the box: its own tui-ft downloads them there
         from tui_ft.models.remote import download_on_box
