@@ -142,3 +142,30 @@ def test_modelscope_shard_that_differs_from_its_published_hash_fails(tmp_path):
     last = proc.stderr.strip().splitlines()[-1]
     assert last.startswith("tui-ft: ") and shard in last and "hash" in last.lower()
     assert not (dest / shard).exists()  # a file that failed its hash is not left in place
+
+
+def test_this_machines_config_beats_its_environment_and_a_flag_beats_both(tmp_path):
+    """`hub`/`modelscope_endpoint` in the config win over HF_ENDPOINT/USE_MODELSCOPE_HUB;
+    `--hub hf` on the command line wins over the config."""
+    from tests.env.hubserver import ModelScopeServer
+
+    files = hub_files(tmp_path)
+    with HubServer(REPO, files) as hf, ModelScopeServer(REPO, files) as ms:
+        config = tmp_path / "config.yaml"
+        config.write_text(f"hub: modelscope\nmodelscope_endpoint: {ms.url()}\n")
+        env = dict(os.environ, TUI_FT_CONFIG=str(config), USE_MODELSCOPE_HUB="0",
+                   HF_ENDPOINT=hf.url(), HF_HOME=str(tmp_path / "hf-home"),
+                   MODELSCOPE_CACHE=str(tmp_path / "ms"), NO_PROXY="127.0.0.1")  # fmt: skip
+        env.pop("HF_HUB_OFFLINE", None)
+        base = [sys.executable, "-m", "tui_ft", "--workspace", str(tmp_path / "ws"), "model",
+                "download", REPO, "--json"]  # fmt: skip
+        for dest, extra in (("by-config", []), ("by-flag", ["--hub", "hf"])):
+            argv = [*base, "--dest", str(tmp_path / dest), *extra]
+            proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
+            assert proc.returncode == 0, proc.stderr[-2000:]
+            assert (tmp_path / dest / "config.json").read_bytes() == files["config.json"]
+            hub = "hf" if extra else "modelscope"
+            assert f"from {hub} at " in proc.stderr, proc.stderr
+            if not extra:
+                assert ms.ranges and not hf.requests  # the environment's HF was not asked
+    assert hf.ranges  # the flag's hub was
