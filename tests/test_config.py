@@ -44,3 +44,15 @@ def test_unknown_and_wrong_typed_settings(tmp_path):
     bad.write_text("hourly_price: -3\n")
     with pytest.raises(ConfigError, match="hourly_price"):
         Config.load(bad)
+
+
+def test_a_hub_that_does_not_exist_is_named_with_the_choices(tmp_path):
+    bad = tmp_path / "c.yaml"
+    bad.write_text("hub: github\n")
+    with pytest.raises(ConfigError, match=r"c.yaml: hub must be one of modelscope, hf, got 'gi"):
+        Config.load(bad)
+    bad.write_text("hosts:\n  box: {hub: hugging}\n")
+    with pytest.raises(ConfigError, match=r"hosts.box.hub must be one of modelscope, hf"):
+        Config.load(bad)
+    bad.write_text("hosts:\n  box: {hub: hf, hf_endpoint: 'http://mirror'}\n")
+    assert Config.load(bad).hosts["box"] == {"hub": "hf", "hf_endpoint": "http://mirror"}
