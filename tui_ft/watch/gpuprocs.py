@@ -102,4 +102,4 @@ def kill_stray_on(host, workspace: str, pid: int) -> bool:
         "--kill-stray",
         str(pid),
     ]
-    return host.run([*argv, "--kill-stray", str(pid)], timeout=60).returncode == 0
+    return host.run(argv, timeout=60).returncode == 0
