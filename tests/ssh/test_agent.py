@@ -17,7 +17,11 @@ from tui_ft.remote.agent import agent_for, run_python
 from tui_ft.remote.runs_table import runs_table
 from tui_ft.train import catch_up, list_runs
 from tui_ft.train.discover import output_sizes
+from tui_ft.watch import WatchFiles
+from tui_ft.watch.control import read_state
 from tui_ft.workspace import Workspace
+
+WATCH_STATE = {"interval": 10, "updated_at": 1767225600, "runs": [], "poweroff": None}
 
 
 @pytest.fixture
@@ -29,6 +33,9 @@ def box_ws(box, box_tmp):
         lines = [json.dumps({"current_steps": s, "total_steps": 500, "loss": 9 - s / 100})
                  for s in range(1, 501)]  # fmt: skip
         log.write_text("\n".join(lines) + "\n")
+    watch = box_tmp / "ws" / ".tui-ft" / "watch"
+    watch.mkdir(parents=True)
+    (watch / "state.json").write_text(json.dumps(WATCH_STATE))
     box.chown(box_tmp / "ws")
     return str(box_tmp / "ws")
 
@@ -63,8 +70,9 @@ def curve(host, run) -> list[str]:
 
 @pytest.mark.parametrize("marked", [(), (3,)])  # the newest; demo-2
 def test_the_runs_table_with_sizes_and_curves_is_one_round_trip(ssh_host, box_ws, marked):
-    """What the Runs screen shows (runs, sizes, the marked runs' whole loss curves):
-    one round trip through the agent, the same as reading the box's files directly."""
+    """What the Runs screen shows (runs, sizes, the marked runs' whole loss curves, the
+    watch daemon's state): one round trip through the agent, the same as reading the
+    box's files directly."""
     local = runs_table(Workspace(LocalHost(), box_ws))
     ids = [local.runs[i].run_id for i in marked]
     shown = [r for r in local.runs if r.run_id in ids] or local.runs[:1]
@@ -75,7 +83,10 @@ def test_the_runs_table_with_sizes_and_curves_is_one_round_trip(ssh_host, box_ws
     with count_round_trips() as rt:
         table = runs_table(ws, ids)
         curves = [curve(table.host, r) for r in table.runs if r.run_id in {s.run_id for s in shown}]
+        watch = WatchFiles(box_ws)
+        state, cancelled = read_state(table.host, watch), table.host.exists(watch.cancel_poweroff)
     assert (rt.total, rt.agent) == (1, 1), rt.log
+    assert (state, cancelled) == (WATCH_STATE, False)
     assert [r.to_json() for r in table.runs] == headless
     assert table.sizes == local.sizes and all(v and v > 1000 for v in table.sizes.values())
     assert curves == [curve(LocalHost(), r) for r in shown] and len(curves[0]) >= 500
