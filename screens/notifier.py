@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 from screens.run_watch import RunRow, watch_rows
 from tui_ft.notify import Event, parse_notify, render_text
 from tui_ft.train.discover import list_runs
+from tui_ft.watch import WatchFiles
+from tui_ft.watch.control import read_state
 
 if TYPE_CHECKING:
     from screens.app import TuiFtApp
@@ -71,6 +73,7 @@ class RunNotifier:
         self.last_look = 0.0
         self.live = False
         self.sent: list[Event] = []  # what was told, newest last (for the tests and `?`)
+        self.poweroff_told: float | None = None  # the deadline of the power-off told
 
     def start(self) -> None:
         self.app.set_interval(TICK, self.tick)
@@ -91,9 +94,20 @@ class RunNotifier:
         where = (ws.host.describe(), ws.root)
         try:
             rows = watch_rows(ws, list_runs(ws), app.config)
+            poweroff = (read_state(ws.host, WatchFiles(ws.root)) or {}).get("poweroff")
         except Exception:  # a lost link or a half-written run folder: the next look tells
             return
         app.call_from_thread(self._compare, where, rows)
+        if poweroff and poweroff.get("status") == "scheduled":
+            app.call_from_thread(self._poweroff, where[0], poweroff)
+
+    def _poweroff(self, host: str, poweroff: dict) -> None:
+        """The box's daemon will power it off: worth a desktop notification, once."""
+        if poweroff.get("deadline") == self.poweroff_told:
+            return
+        self.poweroff_told = poweroff.get("deadline")
+        detail = f"`{poweroff.get('command')}` soon: Runs (4), p cancels"
+        self.tell(Event("poweroff", "all runs ended", detail=detail, host=host))
 
     def _compare(self, where: tuple[str, str], rows: list[RunRow]) -> None:
         first = where != self.where
@@ -113,9 +127,9 @@ class RunNotifier:
     def tell(self, event: Event) -> None:
         self.sent.append(event)
         lines = render_text(event).splitlines()
-        title = f"tui-ft: {event.run} {event.kind}"
+        title = f"tui-ft: {event.run} {event.kind}" if event.kind != "poweroff" else lines[0]
         body = " · ".join(lines[1:]) or lines[0]
-        severity = "information" if event.kind == "finished" else "error"
+        severity = {"finished": "information", "poweroff": "warning"}.get(event.kind, "error")
         self.app.notify(f"{title}\n{body}", severity=severity, timeout=10)
         try:
             desktop = parse_notify(self.app.config.notify).desktop

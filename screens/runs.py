@@ -206,7 +206,7 @@ class RunsScreen(AreaScreen):
     def _cancel_poweroff(self) -> None:
         done = cancel_poweroff(self.tui.host, self.tui.workspace.root)
         text = (
-            "power-off cancelled: the box keeps running (the daemon confirms at its next look)"
+            "power-off cancelled: the box keeps running"
             if done
             else "no power-off is scheduled any more"
         )

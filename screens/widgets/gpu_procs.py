@@ -56,8 +56,8 @@ class ConfirmKill(ModalScreen[bool]):
             yield Label(f"Kill process {s.pid} on {self.where}?", id="kill-title")
             yield Static(f"GPU {gpus} · {human_bytes(s.used_memory)}\n{s.command}", markup=False)
             with Horizontal(id="kill-buttons"):
-                yield Button("Kill (y)", id="kill-yes", variant="error")
-                yield Button("Keep (n)", id="kill-no")
+                yield Button("Kill (y)", id="kill-yes", variant="error", compact=True)
+                yield Button("Keep (n)", id="kill-no", compact=True)
         yield Footer(compact=True, show_command_palette=False)
 
     def action_answer(self, yes: bool) -> None:

@@ -103,6 +103,8 @@ async def test_power_off_countdown_and_cancel_by_key(setup, tmp_path):  # noqa: 
         assert re.search(r"in (10:00|9:[0-5]\d) ", text)  # 600 s of grace, counted down
         shown = app.screen.active_bindings.get("p")  # in the footer only while pending
         assert shown is not None and shown.binding.description == "Cancel power-off"
+        told = await until(pilot, lambda: app.notifier.sent, "the desktop notification")
+        assert told[-1].kind == "poweroff" and f"echo off > {marker}" in told[-1].detail
         await pilot.press("p")
         await until(pilot, lambda: not line.display, "the countdown to go")
         wait(lambda: poweroff().get("status") == "cancelled", "the daemon to cancel")
