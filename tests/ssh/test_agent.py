@@ -102,6 +102,9 @@ def test_a_script_error_is_its_answer_and_the_agent_lives_on(ssh_host):
     with count_round_trips() as rt:  # the environment of one request does not stay
         again = run_python(ssh_host, code, ["d"])
     assert again.stdout == "None d\n" and rt.total == 1
+    child = "import subprocess; subprocess.run(['echo', 'noise']); print('clean')"
+    assert run_python(ssh_host, child, []).stdout == "clean\n"  # the replies stay intact
+    assert run_python(ssh_host, code, ["e"]).stdout == "None e\n"
 
 
 def test_a_box_python_that_cannot_run_the_agent_keeps_one_shot_calls(ssh_host, box_ws):

@@ -19,7 +19,7 @@ import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from tui_ft.host.base import CommandResult, ConnectionLost, Host
+from tui_ft.host.base import CommandResult, ConnectionLost, Host, HostError
 
 SOURCE = (Path(__file__).parent / "agent_box.py").read_text(encoding="utf-8")
 
@@ -129,7 +129,13 @@ def agent_for(host: Host) -> Agent | None:
             return agent
         if _broken.get(host) == host.generation:
             return None
-        agent = _agents[host] = Agent(host)
+        try:
+            agent = _agents[host] = Agent(host)
+        except ConnectionLost:
+            raise
+        except HostError:  # no channel for it (MaxSessions): one-shot calls still work
+            _broken[host] = host.generation
+            return None
         return agent
 
 

@@ -61,4 +61,8 @@ def serve(inp, out):
 
 
 if __name__ == "__main__":
-    serve(sys.stdin, sys.stdout)
+    # The replies get their own copy of stdout; fd 1 goes to /dev/null, so a child process
+    # a script starts cannot write into the reply stream.
+    replies = os.fdopen(os.dup(1), "w")
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    serve(sys.stdin, replies)
