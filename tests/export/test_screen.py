@@ -1,80 +1,162 @@
-"""The Export & GGUF screen driven with Pilot: pick the demo model, convert, see results."""
+"""The Export & GGUF screen driven with Pilot: the pipeline in a worker, its quality table,
+pre-flight and template panels, and i-quants offered only with an importance matrix."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
-from textual.widgets import Button, DataTable, Input, Select, Static
+from textual.widgets import Button, DataTable, Input, Select, Static, TabbedContent
+from textual.widgets.select import InvalidSelectValueError
 
 from screens.app import TuiFtApp
+from screens.export_gguf import GGUFForm
+from screens.export_work import GGUFOutcome
 from tests.apps import local_app
-
-pytestmark = pytest.mark.gguf
+from tui_ft.gguf.pipeline import FallbackGroup, FileRow, GGUFRun
+from tui_ft.gguf.preflight import Preflight, PreflightItem
+from tui_ft.gguf.template_check import CheckItem, TemplateReport
 
 
 def make_app(root) -> TuiFtApp:
     return local_app(root, "export")
 
 
-async def settle(pilot, screen) -> None:
-    """Let the screen drain the worker's messages: the job is over when Convert is back."""
-    for _ in range(200):
-        await pilot.pause(0.05)
+async def run_job(pilot, screen) -> None:
+    """Escape the form, press `g`, and wait for the worker and its last message."""
+    await pilot.press("escape", "g")
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    for _ in range(600):  # the worker's messages drain: Convert is enabled again
+        await pilot.pause(0.1)
         if not screen.query_one("#convert", Button).disabled:
             return
+    raise AssertionError("the GGUF job did not finish")
 
 
-async def test_convert_the_demo_model_from_the_screen(demo_copy: Path, tools):
+def text(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+def log_text(screen) -> str:
+    return "\n".join(line.text for line in screen.query_one("#log").lines)
+
+
+@pytest.mark.gguf
+async def test_gguf_with_quality_table_and_checks(demo_copy: Path, tools):
     app = make_app(demo_copy)
-    async with app.run_test(size=(160, 60)) as pilot:
+    async with app.run_test(size=(160, 50)) as pilot:
         await app.workers.wait_for_complete()
-        await pilot.pause()
         screen = app.screen
         model = demo_copy / "models" / "tiny-llama-demo"
-        pick = screen.query_one("#pick", Select)
-        pick.value = f"model:{model}"
+        screen.query_one("#pick", Select).value = f"model:{model}"
         await pilot.pause()
         out = demo_copy / "exports" / "tiny-llama-demo-gguf" / "tiny-llama-demo-f16.gguf"
-        assert screen.query_one("#gguf-source", Input).value == str(model)
         assert screen.query_one("#gguf-out", Input).value == str(out)
         screen.query_one("#quant", Select).value = "Q8_0"
-        await pilot.click("#convert")
-        await pilot.pause()
-        assert screen.query_one("#convert", Button).disabled  # busy while it runs
-        await app.workers.wait_for_complete()
-        await settle(pilot, screen)
+        screen.query_one("#ppl", Input).value = str(demo_copy / "datasets" / "identity_demo.json")
+        await run_job(pilot, screen)
         table = screen.query_one("#results", DataTable)
         rows = [table.get_row_at(i) for i in range(table.row_count)]
-        log = "\n".join(line.text for line in screen.query_one("#log").lines)
-        expect = ["tiny-llama-demo-f16.gguf", "tiny-llama-demo-Q8_0.gguf"]
-        assert [r[0] for r in rows] == expect, log[-2000:]
-        assert out.exists() and out.with_name("tiny-llama-demo-Q8_0.gguf").exists()
-        report = str(screen.query_one("#verify-report", Static).render())
-        assert "architecture llama · 21 tensors · vocabulary 1024" in report
-        assert "tokenisation = Hugging Face" in report
-        preview = str(screen.query_one("#modelfile-preview", Static).render())
-        assert "FROM ./tiny-llama-demo-Q8_0.gguf" in preview and 'PARAMETER stop "</s>"' in preview
-        assert (out.parent / "Modelfile").exists()
-        assert not screen.query_one("#convert", Button).disabled
+        assert [(r[0], r[-1]) for r in rows] == [
+            ("f16", "tiny-llama-demo-f16.gguf"),
+            ("Q8_0", "tiny-llama-demo-Q8_0.gguf"),
+        ], log_text(screen)[-2000:]
+        assert rows[0][2] == "16.02" and float(rows[1][2]) < 9  # bits per weight
+        assert all(float(r[3]) > 1 for r in rows)  # perplexity on the held-out tenth
+        assert screen.query_one("#export-tabs", TabbedContent).active == "tab-quality"
+        await pilot.press("k")  # the Checks tab
+        assert screen.query_one("#export-tabs", TabbedContent).active == "tab-checks"
+        preflight = text(screen, "#preflight")
+        assert "✓ architecture: LlamaForCausalLM is supported" in preflight
+        assert "✗" not in preflight
+        assert "template default: matches" in text(screen, "#template-check")
+        assert "tokenisation = Hugging Face" in text(screen, "#verify-report")
+        assert "FROM ./tiny-llama-demo-Q8_0.gguf" in text(screen, "#modelfile-preview")
 
 
-async def test_failed_conversion_is_reported_on_screen(demo_copy: Path, tools, tmp_path: Path):
+@pytest.mark.gguf
+async def test_failed_preflight_shows_what_failed_and_the_fix(demo_copy: Path, tools):
+    model = demo_copy / "models" / "tiny-llama-demo"
+    config = json.loads((model / "config.json").read_text())
+    config["architectures"] = ["NoSuchModelForCausalLM"]
+    (model / "config.json").write_text(json.dumps(config))
     app = make_app(demo_copy)
-    async with app.run_test(size=(160, 60)) as pilot:
+    async with app.run_test(size=(160, 50)) as pilot:
         await app.workers.wait_for_complete()
         screen = app.screen
-        screen.query_one("#gguf-source", Input).value = str(tmp_path)  # no config.json
-        screen.query_one("#gguf-out", Input).value = str(tmp_path / "x.gguf")
-        await pilot.click("#convert")
-        await app.workers.wait_for_complete()
-        await settle(pilot, screen)
+        screen.query_one("#pick", Select).value = f"model:{model}"
+        await pilot.pause()
+        await run_job(pilot, screen)
+        assert screen.query_one("#export-tabs", TabbedContent).active == "tab-checks"
+        preflight = text(screen, "#preflight")
+        assert "✗ architecture: NoSuchModelForCausalLM is not among" in preflight
+        assert "fix: upgrade llama-cpp-python" in preflight
         assert screen.query_one("#results", DataTable).row_count == 0
-        assert not (tmp_path / "x.gguf").exists()
-        log_text = "\n".join(line.text for line in screen.query_one("#log").lines)
-        assert "GGUF failed" in log_text and "no config.json" in log_text
+        assert not list((demo_copy / "exports").rglob("*.gguf"))
+        await pilot.press("l")  # the log tab has the one-line error
+        await pilot.pause()
+        assert "GGUF failed" in log_text(screen) and "fix: upgrade" in log_text(screen)
 
 
-def test_export_screen_snapshot(snap_compare):
+async def test_iquants_are_offered_only_with_an_importance_matrix(tmp_path: Path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        screen = app.screen
+        quant = screen.query_one("#quant", Select)
+        hint = screen.query_one("#iq-hint", Static)
+        with pytest.raises(InvalidSelectValueError):
+            quant.value = "IQ4_XS"  # not on offer
+        assert hint.display and "need an importance matrix" in str(hint.render())
+        screen.query_one("#imatrix", Input).focus()
+        await pilot.press(*"data.json")
+        await pilot.pause()
+        quant.value = "IQ4_XS"
+        assert not hint.display
+        await pilot.press(*["backspace"] * len("data.json"))
+        await pilot.pause()
+        assert quant.is_blank() and hint.display  # the i-quant went with the matrix
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_export_screen_snapshot(snap_compare, size):
     """The form as a user first sees it (a fixed, absent workspace: nothing to list)."""
-    assert snap_compare(make_app("/srv/tui-ft"), terminal_size=(140, 44))
+    assert snap_compare(make_app("/srv/tui-ft"), terminal_size=size)
+
+
+def fixed_outcome() -> GGUFOutcome:
+    """A finished run with fixed numbers (no machine's sizes, paths or timings)."""
+    files = [
+        FileRow("/srv/x/demo-f16.gguf", "f16", 435_404, 16.02, 7.412),
+        FileRow("/srv/x/demo-Q4_K_M.gguf", "Q4_K_M", 195_379, 6.65, 7.598,
+                [FallbackGroup("attn_q", "Q4_K", "Q5_0", 2, 5.5)]),
+    ]  # fmt: skip
+    checks = [
+        PreflightItem("architecture", True, "LlamaForCausalLM is supported"),
+        PreflightItem("disk", False, "about 9G needed, 2G free", "free space on /srv"),
+    ]
+    report = TemplateReport(
+        "default",
+        "p",
+        "p",
+        None,
+        seconds=0.8,
+        items=[CheckItem("BOS", False, "GGUF adds BOS", "--template default")],
+    )
+    run = GGUFRun(mode="model", files=files, preflight=Preflight(checks), template="default",
+                  template_check=report, imatrix="/srv/x/demo-f16.imatrix.gguf")  # fmt: skip
+    return GGUFOutcome(run=run, preflight=run.preflight)
+
+
+@pytest.mark.parametrize("tab", ["u", "k"])
+def test_export_results_snapshot(snap_compare, tab):
+    """The quality table and the check panels of a finished run, at 120x40."""
+
+    async def finished(pilot) -> None:
+        pilot.app.screen.post_message(GGUFForm.ConvertDone(fixed_outcome()))
+        await pilot.pause()
+        await pilot.press(tab)
+
+    assert snap_compare(make_app("/srv/tui-ft"), terminal_size=(120, 40), run_before=finished)

@@ -1,0 +1,80 @@
+"""`tui-ft gguf --imatrix`: llama.cpp's tools built once (cached, atomic), the matrix
+computed from the training data, and i-quants made with it (refused without one:
+test_gguf_parts)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from contextlib import suppress
+from pathlib import Path
+
+import pytest
+
+from tui_ft.gguf.build import ensure_built, source_dir, tools_dir
+from tui_ft.gguf.build_plan import plan_build
+from tui_ft.gguf.tools import installed_versions
+from tui_ft.host import LocalHost
+
+pytestmark = pytest.mark.gguf
+
+
+def test_imatrix_quants_from_the_cli(demo_workspace: Path, tmp_path: Path):
+    model = demo_workspace / "models" / "tiny-llama-demo"
+    data = demo_workspace / "datasets" / "identity_demo.json"
+    out = tmp_path / "q" / "demo-f16.gguf"
+    proc = subprocess.run(
+        [sys.executable, "-m", "tui_ft", "gguf", str(model), "--out", str(out), "--quant",
+         "IQ4_NL", "--quant", "Q4_K_M", "--imatrix", str(data), "--json"],
+        capture_output=True, text=True, timeout=1800,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    run = json.loads(proc.stdout.strip().splitlines()[-1])
+    matrix = Path(run["imatrix"])
+    assert matrix == out.with_name("demo-f16.imatrix.gguf")
+    assert matrix.read_bytes()[:4] == b"GGUF"  # llama-imatrix's GGUF format
+    rows = {r["kind"]: r for r in run["files"]}
+    assert list(rows) == ["f16", "IQ4_NL", "Q4_K_M"]
+    assert 4.4 < rows["IQ4_NL"]["bpw"] < 6 and rows["IQ4_NL"]["size"] < rows["f16"]["size"] / 2
+    log = Path(run["log"]).read_text()
+    # llama-quantize read the matrix for each quant: its entries steer the rounding.
+    assert log.count("load_imatrix: loaded") == 2, log[-3000:]
+    assert not list(out.parent.glob(".*partial")) and not list(out.parent.glob(".imatrix-*"))
+
+
+class Stop(Exception):
+    pass
+
+
+def test_tools_build_once_and_a_killed_build_never_counts(tmp_path: Path, monkeypatch):
+    """A private cache sharing the unpacked sources: kill a build, build, then reuse it."""
+    host = LocalHost()
+    version = str(installed_versions(host, sys.executable)["llama_cpp_python"])
+    shared_src = source_dir(host, version)
+    ensure_built(host, sys.executable, version)  # the sources (and the user's tools) once
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    private_src = Path(source_dir(host, version))
+    private_src.parent.mkdir(parents=True)
+    private_src.symlink_to(shared_src)
+    done = Path(tools_dir(host, version, plan_build(host, sys.executable, str(private_src))))
+
+    def stop_at_compile(line: str, _frac) -> None:
+        if "Building CXX" in line:
+            raise Stop
+
+    with suppress(Stop):
+        ensure_built(host, sys.executable, version, stop_at_compile)
+    assert not (done / "bin" / ".built").exists() and not done.exists()
+
+    lines: list[str] = []
+    built = ensure_built(host, sys.executable, version, lambda line, _f: lines.append(line))
+    assert any("Linking CXX executable" in line for line in lines)
+    assert Path(built.imatrix).parent == done / "bin"
+    assert sorted(p.name for p in done.iterdir()) == ["bin"]  # objects dropped, binaries kept
+    usage = subprocess.run([built.quantize, "--help"], capture_output=True, text=True)
+    assert "--imatrix" in usage.stdout + usage.stderr
+
+    again: list[str] = []
+    assert ensure_built(host, sys.executable, version, lambda line, _f: again.append(line)) == built
+    assert again == []  # cached: nothing configured, compiled or downloaded
