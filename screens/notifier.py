@@ -16,9 +16,8 @@ import re
 import time
 from typing import TYPE_CHECKING
 
-from screens.run_watch import RunRow, watch_rows
+from screens.run_watch import RunRow, look, watch_rows
 from tui_ft.notify import Event, parse_notify, render_text
-from tui_ft.train.discover import list_runs
 from tui_ft.watch import WatchFiles
 from tui_ft.watch.control import read_state
 
@@ -93,8 +92,9 @@ class RunNotifier:
         ws = app.workspace
         where = (ws.host.describe(), ws.root)
         try:
-            rows = watch_rows(ws, list_runs(ws), app.config)
-            poweroff = (read_state(ws.host, WatchFiles(ws.root)) or {}).get("poweroff")
+            view, runs = look(ws)  # one round trip over SSH
+            rows = watch_rows(view, runs, app.config)
+            poweroff = (read_state(view.host, WatchFiles(ws.root)) or {}).get("poweroff")
         except Exception:  # a lost link or a half-written run folder: the next look tells
             return
         app.call_from_thread(self._compare, where, rows)

@@ -2,7 +2,9 @@
 
 The classification is the engine's (`tui_ft.watch.health`), the same the daemon uses.
 When the box's daemon is running and has looked recently, its verdict wins: it also
-keeps the GPU-idle history an open TUI does not have. Call from a worker thread.
+keeps the GPU-idle history an open TUI does not have. Call from a worker thread, with
+a workspace whose host already holds the runs' files (over SSH a batched snapshot,
+`look` or tui_ft.remote.runs_table): then nothing here costs a round trip.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import time
 from dataclasses import dataclass
 
 from tui_ft.config import Config
-from tui_ft.train.discover import RunInfo, run_view
+from tui_ft.train.discover import RunInfo, list_runs, run_info
+from tui_ft.train.rundir import RunPaths
 from tui_ft.watch import Cost, Health, WatchFiles, health, parse_watch, run_cost
 from tui_ft.watch.control import read_state
 from tui_ft.workspace import Workspace
@@ -46,7 +49,7 @@ def daemon_states(ws: Workspace, now: float) -> dict[str, dict]:
 
 
 def watch_rows(ws: Workspace, runs: list[RunInfo], config: Config) -> list[RunRow]:
-    """Health and cost of `runs` (reads only the live ones' logs, one view each over SSH)."""
+    """Health and cost of `runs` (reads only the live ones' log tails)."""
     try:
         settings = parse_watch(config.watch)
     except ValueError:
@@ -55,7 +58,7 @@ def watch_rows(ws: Workspace, runs: list[RunInfo], config: Config) -> list[RunRo
     daemon = daemon_states(ws, now) if any(r.alive for r in runs) else {}
     rows = []
     for info in runs:
-        host = run_view(ws.host, info.paths) if info.alive else ws.host
+        host = ws.host
         seen = daemon.get(info.run_id)
         if seen and info.alive:
             h = Health(seen.get("state") or "running", seen.get("reason") or "")
@@ -63,6 +66,21 @@ def watch_rows(ws: Workspace, runs: list[RunInfo], config: Config) -> list[RunRo
             h = health(host, info, settings, now=now)
         rows.append(RunRow(info, h, run_cost(host, info, config.hourly_price)))
     return rows
+
+
+def look(ws: Workspace) -> tuple[Workspace, list[RunInfo]]:
+    """The runs and the watch daemon's files in one read (one round trip over SSH)."""
+    if not ws.host.is_remote:
+        return ws, list_runs(ws)
+    from tui_ft.batch import SnapshotHost, snapshot
+
+    watch = WatchFiles(ws.root)
+    snap = snapshot(
+        ws.host, runs_dir=ws.runs.rstrip("/"), files=[watch.state, watch.cancel_poweroff]
+    )
+    view = SnapshotHost(ws.host, snap)
+    runs = [run_info(view, RunPaths(root)) for root in snap.runs]
+    return Workspace(view, ws.root), sorted(runs, key=lambda r: r.run_id, reverse=True)
 
 
 def cost_text(cost: Cost, currency: str) -> str:
