@@ -19,6 +19,7 @@ from textual.widgets import Button, Checkbox, DataTable, Input, ProgressBar, Sel
 
 from screens.base import AreaScreen
 from screens.env_rows import check_row, file_row, model_label
+from screens.widgets.quiet_progress import QuietProgressBar
 from tui_ft.checks.base import CheckResult, counts, worst
 from tui_ft.host.base import HostError
 from tui_ft.models.listing import ModelEntry
@@ -76,7 +77,7 @@ class EnvironmentScreen(AreaScreen):
                 yield Input(placeholder="or any model folder path", id="model-path")
                 yield Checkbox("sha256", id="sha256")
                 yield Button("Verify", id="verify", variant="primary")
-            yield ProgressBar(id="verify-progress", show_eta=False)
+            yield QuietProgressBar(id="verify-progress")
             yield Static("", id="verify-summary")
             yield DataTable(id="files-table", cursor_type="row", zebra_stripes=True)
 

@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.widgets import Button, DataTable, Input, ProgressBar, Static
 from textual.worker import get_current_worker
 
+from screens.widgets.quiet_progress import QuietProgressBar
 from tui_ft.evaluate import (
     METRIC_KEYS,
     EvalError,
@@ -65,7 +66,7 @@ class PredictPane(Vertical):
             yield Button("Load results", id="eval-load")
         with Horizontal(id="eval-state"):
             yield Static("no evaluation yet", id="eval-status")
-            yield ProgressBar(id="eval-progress", show_eta=False)
+            yield QuietProgressBar(id="eval-progress")
         yield DataTable(id="eval-metrics", cursor_type="none", show_cursor=False)
         yield DataTable(id="eval-preds", cursor_type="row", zebra_stripes=True)
         yield Static("", id="eval-diff")

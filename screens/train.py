@@ -183,12 +183,16 @@ class TrainScreen(PickFields, TrainFiles, AreaScreen):
         area, the form) costs nothing."""
         if self.sampler is None:
             return
+        monitor = self.query_one(RunMonitor)
         if shown and self.query_one(TabbedContent).active == "tab-monitor":
             self.sampler.start()
             self._gpu_timer.resume()
+            monitor.ticked = self.sampler.interval <= monitor.REDRAW_EVERY
         else:
             self._gpu_timer.pause()
             self.sampler.stop()
+            monitor.ticked = False
+            monitor.flush_redraw()  # nothing left waiting for a tick that no longer comes
 
     def on_screen_suspend(self) -> None:
         self.sync_sampling(False)
@@ -207,7 +211,9 @@ class TrainScreen(PickFields, TrainFiles, AreaScreen):
             return
         samples = self.sampler.samples()
         reason = None if samples and samples[-1].gpus else gpu_unavailable_reason()
-        self.query_one(RunMonitor).show_gpu(samples[-1] if samples else None, samples, reason)
+        monitor = self.query_one(RunMonitor)
+        monitor.flush_redraw()  # the new records in the same frame as the GPU panel
+        monitor.show_gpu(samples[-1] if samples else None, samples, reason)
 
     @work(thread=True, exclusive=True, group="train-discover")
     def find_live_run(self) -> None:

@@ -157,8 +157,11 @@ class RunMonitor(Vertical):
             self._timer.pause()
         self.query_one("#mon-stop", Button).disabled = not alive
         self.query_one("#mon-resume", Button).disabled = not msg.info.resumable
-        self.query_one("#mon-title", Static).update(f"run {msg.info.run_id} · {msg.info.detail}")
-        self.show_progress()
+        title = f"run {msg.info.run_id} · {msg.info.detail}"
+        if title != getattr(self, "_title", None):  # an unchanged text still costs a layout
+            self._title = title
+            self.query_one("#mon-title", Static).update(title)
+        self.schedule_redraw()  # with the records' redraw: one frame, not two
 
     # -- the log pane -----------------------------------------------------------
     tail: list[str] = []  # noqa: RUF012 - replaced, never mutated
@@ -227,10 +230,19 @@ class RunMonitor(Vertical):
     """Seconds between redraws: records may arrive 20+ times a second and the
     monitor must not take CPU from the training on a small box."""
 
+    ticked = False
+    """True while the screen's GPU tick calls `flush_redraw`: the panel and the records
+    then share one frame a second instead of two (what a repaint costs, not the data)."""
+
     def schedule_redraw(self) -> None:
         if not getattr(self, "_redraw_pending", False):
             self._redraw_pending = True
-            self.set_timer(self.REDRAW_EVERY, self._redraw)
+            if not self.ticked:
+                self.set_timer(self.REDRAW_EVERY, self._redraw)
+
+    def flush_redraw(self) -> None:
+        if getattr(self, "_redraw_pending", False):
+            self._redraw()
 
     def _redraw(self) -> None:
         self._redraw_pending = False
@@ -258,7 +270,10 @@ class RunMonitor(Vertical):
     def show_warnings(self) -> None:
         warnings = loss_warnings(self.log_state) + disk_warnings(self.usage)
         warnings += getattr(self, "_gpu_warnings", [])
-        self.query_one("#mon-warnings", Static).update("\n".join(f"⚠ {w}" for w in warnings))
+        text = "\n".join(f"⚠ {w}" for w in warnings)
+        if text != getattr(self, "_warned", None):  # called twice a second, rarely changes
+            self._warned = text
+            self.query_one("#mon-warnings", Static).update(text)
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         self.show_progress()
