@@ -32,8 +32,11 @@ from tests.ssh.runs_factory import make_runs
 from tui_ft.datasets.info import list_registered
 from tui_ft.export.adapters import list_adapters
 from tui_ft.models.listing import list_models
+from tui_ft.remote.runs_table import runs_table
 from tui_ft.train import catch_up, find_run, list_runs, run_info
 from tui_ft.train.discover import output_sizes, run_view
+from tui_ft.watch.control import read_state
+from tui_ft.watch.files import WatchFiles
 from tui_ft.workspace import Workspace
 
 
@@ -60,6 +63,15 @@ def make_workspace(root: Path, runs: int, models: int) -> None:
     (data / "dataset_info.json").write_text(json.dumps(info))
 
 
+def refresh(ws: Workspace) -> None:
+    """What the Runs screen's reload reads: the table, the marked run's curve, the watch files."""
+    table = runs_table(ws)
+    list(catch_up(table.host, table.runs[0].paths.trainer_log))
+    watch = WatchFiles(ws.root)
+    read_state(table.host, watch)
+    table.host.exists(watch.cancel_poweroff)
+
+
 def actions(host, ws: Workspace, env: dict) -> dict[str, Callable[[], object]]:
     runs = list_runs(ws)
     first, roots = runs[0], [r.root for r in runs]
@@ -68,8 +80,12 @@ def actions(host, ws: Workspace, env: dict) -> dict[str, Callable[[], object]]:
         "  baseline: runs --json on the box": lambda: host.run(
             [host.python, "-m", "tui_ft", "runs", "--json", "--workspace", ws.root], env=env
         ).check(),
-        "Runs table refresh (list + sizes)": lambda: (list_runs(ws), output_sizes(host, roots)),
-        "  + the marked run's loss curve": lambda: list(catch_up(host, first.paths.trainer_log)),
+        "Runs screen refresh (runs_table + curve)": lambda: refresh(ws),
+        "  before: list + sizes + curve, one by one": lambda: (
+            list_runs(ws),
+            output_sizes(host, roots),
+            list(catch_up(host, first.paths.trainer_log)),
+        ),
         "monitor refresh (run + logs + disk)": lambda: run_info(
             run_view(host, first.paths, disk=True), first.paths
         ),

@@ -92,6 +92,19 @@ def test_the_runs_table_with_sizes_and_curves_is_one_round_trip(ssh_host, box_ws
     assert curves == [curve(LocalHost(), r) for r in shown] and len(curves[0]) >= 500
 
 
+def test_a_log_catch_up_through_the_agent(ssh_host, box_ws):
+    """Attach's history load: the log's lines in a round trip per 4 MiB (and one that finds
+    the end), where SFTP needs an open, a read per 32 KiB and a close."""
+    ssh_host.start_heartbeat()
+    run = list_runs(Workspace(ssh_host, box_ws))[0]
+    with count_round_trips() as rt:
+        lines = curve(ssh_host, run)
+    assert lines == curve(LocalHost(), run) and len(lines) == 500
+    assert (rt.total, rt.agent) == (2, 2), rt.log
+    missing = run.paths.trainer_log + ".gone"
+    assert [x for x, _ in catch_up(ssh_host, missing)] == []
+
+
 def test_a_script_error_is_its_answer_and_the_agent_lives_on(ssh_host):
     ssh_host.start_heartbeat()
     bad = run_python(ssh_host, "import sys; print('partial'); sys.exit('no such run')", [])

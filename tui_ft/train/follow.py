@@ -20,8 +20,10 @@ CHUNK = 4 << 20
 
 def read_complete_lines(host: Host, path: str, offset: int, size: int = CHUNK):
     """(lines, new_offset) of the complete lines in one chunk from `offset`."""
+    from tui_ft.remote.files import read_bytes
+
     try:
-        data = host.read_bytes(path, offset, size)
+        data = read_bytes(host, path, offset, size)  # one round trip over a kept SSH link
     except FileNotFoundError:
         return [], offset
     end = data.rfind(b"\n")
