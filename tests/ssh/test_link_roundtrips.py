@@ -87,7 +87,11 @@ def test_adapter_picker_over_one_listing(ssh_host, box_runs):
         with count_round_trips() as rt:
             listed = list_adapters(ws)
         assert listed == on_the_box and len(listed) > n
-        assert list_adapters(runs_view(ws)) == listed  # a view already made is reused
+        view = runs_view(ws)
+        with count_round_trips() as again:  # a view already made is reused
+            assert list_adapters(view) == listed
+            assert [r.to_json() for r in list_runs(view)] == [r.to_json() for r in list_runs(ws)]
+        assert again.total == 1, again.log  # the list_runs(ws) of the comparison
         counts.append(rt.total)
     assert counts[0] == counts[1] == 1, counts  # one command, the runs folder's listing in it
 

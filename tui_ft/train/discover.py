@@ -170,8 +170,11 @@ def list_runs(ws: Workspace) -> list[RunInfo]:
     if host.is_remote:
         from tui_ft.batch import SnapshotHost, snapshot
 
-        snap = snapshot(host, runs_dir=ws.runs.rstrip("/"))
-        view = SnapshotHost(host, snap)
+        if isinstance(host, SnapshotHost) and host.snap.top == ws.runs.rstrip("/"):
+            snap, view = host.snap, host  # a `runs_view`: read already
+        else:
+            snap = snapshot(host, runs_dir=ws.runs.rstrip("/"))
+            view = SnapshotHost(host, snap)
         runs = [run_info(view, RunPaths(root)) for root in snap.runs]
         return sorted(runs, key=lambda r: r.run_id, reverse=True)
     try:
