@@ -74,11 +74,13 @@ class TuiFtApp(LinkAwareApp):  # a lost link pauses the areas instead of crashin
 
     def on_mount(self) -> None:
         from screens.notifier import RunNotifier
+        from screens.setup_offer import offer_when_needed
 
         self.sub_title = self.status_line()
         self.switch_mode(self.start_mode)
         self.notifier = RunNotifier(self)  # bell + desktop notification when a run ends/stalls
         self.notifier.start()
+        offer_when_needed(self)  # `--host BOX` lacking this tui-ft: offer remote setup --build
 
     def status_line(self, area: str = "") -> str:
         parts = [f"host: {self.host.describe()}", f"run: {self.active_run or '—'}"]

@@ -108,6 +108,7 @@ class ConnectScreen(ModalScreen["SSHHost | None"]):
 
     @work(thread=True, exclusive=True, group="connect")
     def _connect(self, spec: str) -> None:
+        from screens.setup_offer import needs_setup
         from tui_ft.host import box_python
         from tui_ft.host.base import HostError
         from tui_ft.host.knownhosts import HostKeyProblem
@@ -126,26 +127,11 @@ class ConnectScreen(ModalScreen["SSHHost | None"]):
             return
         host.start_heartbeat()
         self.app.call_from_thread(self._status, "Connected: looking for tui-ft on the box ...")
-        status = self._probe(host)
+        status = needs_setup(host)
         if status is not None:
             self.post_message(self.SetupNeeded(host, status))
             return
         self.post_message(self.Connected(host))
-
-    @staticmethod
-    def _probe(host: SSHHost) -> RemoteStatus | None:
-        """The box's tui-ft status when a set-up would help (missing or another version)."""
-        from tui_ft import __version__
-        from tui_ft.host.base import HostError
-        from tui_ft.remote.setup import probe
-
-        try:
-            status = probe(host, host.python)
-        except (HostError, ValueError):  # no answer to read: the areas will say what fails
-            return None
-        if status.python_version is None or status.tui_ft == __version__:
-            return None  # no Python to install into, or nothing to do
-        return status
 
     def _ask(self, prompt: str) -> str | None:
         """Runs on the worker thread: show the question, block until it is answered."""

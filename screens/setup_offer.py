@@ -22,6 +22,8 @@ from textual.widgets import Button, Footer, Input, Label, Log, ProgressBar, Stat
 from tui_ft import __version__
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from tui_ft.host.base import Host
     from tui_ft.remote.setup import RemoteStatus
 
@@ -39,6 +41,38 @@ def stage_of(line: str) -> int | None:
     if line.startswith("left alone:") or (line.startswith("$ ") and "keep-constraints" in line):
         return 4
     return None
+
+
+def needs_setup(host: Host) -> RemoteStatus | None:
+    """The box's tui-ft status when a set-up would help (missing or another version).
+
+    Runs the box's interpreter once (a worker's job); None when tui-ft there is this
+    version, or there is no Python to install into (the areas say what fails then).
+    """
+    from tui_ft.host.base import HostError
+    from tui_ft.remote.setup import probe
+
+    try:
+        status = probe(host, host.python)
+    except (HostError, ValueError):
+        return None
+    if status.python_version is None or status.tui_ft == __version__:
+        return None
+    return status
+
+
+def offer_when_needed(app: App) -> None:
+    """`tui-ft --host BOX`: the Connect screen's offer, once the first area is up."""
+    host: Host = app.host  # type: ignore[attr-defined]
+    if not host.is_remote:
+        return
+
+    def check() -> None:
+        status = needs_setup(host)
+        if status is not None and app.host is host:  # type: ignore[attr-defined]
+            app.call_from_thread(app.push_screen, SetupOffer(host, status))
+
+    app.run_worker(check, thread=True, group="setup-probe", exit_on_error=False)
 
 
 def why_offered(status: RemoteStatus) -> str:

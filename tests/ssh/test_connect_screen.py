@@ -164,3 +164,20 @@ async def test_setup_from_the_offer_installs_this_version_then_connects(
         app.host.close()
     finally:
         ssh_host.run(["rm", "-rf", posixpath.dirname(posixpath.dirname(python))])
+
+
+async def test_an_app_opened_on_a_box_without_tui_ft_offers_setup_too(sshd, ssh_host, tmp_path):
+    """`tui-ft --host BOX`: no Connect screen, the same offer once the first area is up."""
+    python = fresh_box_venv(ssh_host, sshd, "venv-host")
+    ssh_host.python = python
+    app = TuiFtApp(config=Config(), host=ssh_host, workspace=Workspace(ssh_host, str(tmp_path)),
+                   start_mode="runs")  # fmt: skip
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await _until(pilot, lambda: type(app.screen).__name__ == "SetupOffer", 60)
+            assert f"not installed for {python}" in str(app.screen.query_one("#setup-why").render())
+            await pilot.press("escape")  # the same as n: carry on without
+            await _until(pilot, lambda: type(app.screen).__name__ == "RunsScreen", 30)
+            assert app.host is ssh_host
+    finally:
+        ssh_host.run(["rm", "-rf", posixpath.dirname(posixpath.dirname(python))])
