@@ -51,15 +51,9 @@ for r in "$@"; do
 done
 """.replace("WHOLE", " ".join(WHOLE)).replace("TAILED", " ".join(TAILED))
 
-# The same facts from one Python process on the box (any python3: nothing of tui-ft is
-# needed there): ~15 forks per run made the shell version take 2 s for 60 runs.
-PY = r"""
-import base64, glob, os, sys
-n, mode, args = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
-disk = os.environ.get("SNAPSHOT_DISK")
-full = set(os.environ.get("SNAPSHOT_FULL", "").split("\n")) - {""}  # run ids, or -newest
-sizes = os.environ.get("SNAPSHOT_SIZES")
-def tree_bytes(root):  # like `find -L root -type f` summed: each folder once
+# Like `find -L root -type f` summed: links followed, each folder walked once.
+TREE_BYTES = r"""
+def tree_bytes(root):
     total, seen = 0, set()
     for top, subs, files in os.walk(root, followlinks=True):
         try:
@@ -76,6 +70,18 @@ def tree_bytes(root):  # like `find -L root -type f` summed: each folder once
             except OSError:
                 pass
     return total
+"""
+
+# The same facts from one Python process on the box (any python3: nothing of tui-ft is
+# needed there): ~15 forks per run made the shell version take 2 s for 60 runs.
+PY = (
+    r"""
+import base64, glob, os, sys
+n, mode, args = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+disk = os.environ.get("SNAPSHOT_DISK")
+full = set(os.environ.get("SNAPSHOT_FULL", "").split("\n")) - {""}  # run ids, or -newest
+sizes = os.environ.get("SNAPSHOT_SIZES")
+TREE_BYTES
 out = []
 if mode == "runs":
     try:
@@ -142,6 +148,12 @@ if disk:
     total, free = v.f_blocks * v.f_frsize, v.f_bavail * v.f_frsize
     out.append("D %s %d %d %d" % ("-", total, (v.f_blocks - v.f_bfree) * v.f_frsize, free))
 sys.stdout.write("\n".join(out) + "\n")
-""".replace("WHOLE", repr(WHOLE)).replace("TAILED", repr(TAILED))
+""".replace("WHOLE", repr(WHOLE))
+    .replace("TAILED", repr(TAILED))
+    .replace("TREE_BYTES", TREE_BYTES)
+)
 
 DF = r"""p=$1; while [ ! -e "$p" ]; do p=$(dirname "$p"); done; df -PB1 "$p" | tail -1"""
+
+# Bytes of the runs' folders (the Runs table's size column), in the order given.
+SIZES_PY = "import os, sys\n" + TREE_BYTES + "for r in sys.argv[1:]:\n    print(tree_bytes(r), r)\n"

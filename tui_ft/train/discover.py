@@ -231,6 +231,7 @@ def output_sizes(host: Host, roots: list[str]) -> dict[str, int | None]:
     out: dict[str, int | None] = dict.fromkeys(roots)
     res = None
     if host.is_remote:  # through the box's agent where the connection keeps one
+        from tui_ft.batch_readers import SIZES_PY
         from tui_ft.remote.agent import run_python
 
         res = run_python(host, SIZES_PY, roots, timeout=120)
@@ -243,24 +244,6 @@ def output_sizes(host: Host, roots: list[str]) -> dict[str, int | None]:
     return out
 
 
-# Like `find -L DIR -type f` summed: links followed, each folder walked once.
-SIZES_PY = r"""
-import os, sys
-for root in sys.argv[1:]:
-    total, seen = 0, set()
-    for top, dirs, files in os.walk(root, followlinks=True):
-        st = os.stat(top)
-        if (st.st_dev, st.st_ino) in seen:
-            dirs[:] = []
-            continue
-        seen.add((st.st_dev, st.st_ino))
-        for f in files:
-            try:
-                total += os.stat(os.path.join(top, f)).st_size
-            except OSError:
-                pass
-    print(total, root)
-"""
 SIZES_SH = (
     'for d in "$@"; do s=$(find -L "$d" -type f -printf "%s\\n" 2>/dev/null '
     "| awk '{s+=$1} END {print s+0}'); printf '%s %s\\n' \"$s\" \"$d\"; done"
