@@ -125,9 +125,11 @@ def test_a_box_python_that_cannot_run_the_agent_keeps_one_shot_calls(ssh_host, b
     good = listing(ws)
     ssh_host.python = "/nonexistent/python3"  # the shell reader answers, every time
     ssh_host.start_heartbeat()
+    generation = ssh_host.generation
     assert listing(ws) == good
     assert agent_for(ssh_host) is None
     assert listing(ws) == good
+    assert ssh_host.link.up and ssh_host.generation == generation  # the link was never blamed
 
 
 @pytest.mark.parametrize("how", ["cut", "freeze"])

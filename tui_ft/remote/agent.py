@@ -71,6 +71,8 @@ class Agent:
         host, gen = self.host, self.generation
         deadline = None if timeout is None else time.monotonic() + timeout
         try:
+            if self.chan.closed:  # stopped by another caller meanwhile
+                raise AgentGone("agent stopped")
             self.chan.sendall(line)
             while b"\n" not in self.buf:
                 left = 30.0 if deadline is None else deadline - time.monotonic()
@@ -90,6 +92,8 @@ class Agent:
             self.close()
             raise AgentTimeout(f"timed out after {timeout}s") from None
         except (EOFError, OSError) as exc:
+            if gen == host.generation and host.connected:  # the agent's end, not the link's
+                raise AgentGone(f"agent channel closed: {exc}") from exc
             raise host.lost(f"{host.describe()}: lost during an agent request: {exc}", gen) from exc
         head, _, self.buf = self.buf.partition(b"\n")
         try:
