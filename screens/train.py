@@ -179,12 +179,13 @@ class TrainScreen(PickFields, TrainFiles, AreaScreen):
             self.find_live_run()
 
     def sync_sampling(self, shown: bool) -> None:
-        """Sample GPU/CPU/RAM only while the Monitor tab is on screen: an idle TUI (another
-        area, the form) costs nothing."""
+        """Sample GPU/CPU/RAM only while the Monitor tab is on screen and its run lives: an
+        idle TUI (another area, the form, an ended run) costs nothing."""
         if self.sampler is None:
             return
         monitor = self.query_one(RunMonitor)
-        if shown and self.query_one(TabbedContent).active == "tab-monitor":
+        live = monitor.info is None or monitor.info.alive
+        if shown and live and self.query_one(TabbedContent).active == "tab-monitor":
             self.sampler.start()
             self._gpu_timer.resume()
             monitor.ticked = self.sampler.interval <= monitor.REDRAW_EVERY
@@ -196,6 +197,10 @@ class TrainScreen(PickFields, TrainFiles, AreaScreen):
 
     def on_screen_suspend(self) -> None:
         self.sync_sampling(False)
+
+    def on_run_monitor_status_read(self) -> None:
+        """The run's state came in (every 3 s while it lives): an ended run stops sampling."""
+        self.sync_sampling(self.is_current)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self.sync_sampling(self.is_current)
