@@ -105,6 +105,22 @@ def test_a_log_catch_up_through_the_agent(ssh_host, box_ws):
     assert [x for x, _ in catch_up(ssh_host, missing)] == []
 
 
+def test_screens_refreshing_at_once_share_the_agent(ssh_host, box_ws):
+    """Workers of several screens ask at the same time: each gets its own answer."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    ws = Workspace(ssh_host, box_ws)
+    headless = listing(ws)
+    ssh_host.start_heartbeat()
+    code = "import sys; print(sys.argv[1])"
+    with ThreadPoolExecutor(6) as pool:
+        lists = [pool.submit(listing, ws) for _ in range(4)]
+        echoes = [pool.submit(run_python, ssh_host, code, [str(i)]) for i in range(8)]
+        assert all(f.result() == headless for f in lists)
+        assert [f.result().stdout for f in echoes] == [f"{i}\n" for i in range(8)]
+    assert agent_for(ssh_host) is not None
+
+
 def test_a_script_error_is_its_answer_and_the_agent_lives_on(ssh_host):
     ssh_host.start_heartbeat()
     bad = run_python(ssh_host, "import sys; print('partial'); sys.exit('no such run')", [])
