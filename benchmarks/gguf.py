@@ -6,8 +6,11 @@ The model: the demo's tokenizer with a larger random Llama (default ~27M paramet
 the work dominates process start-up). Target (issue 7): ratio <= 1.1.
 Run: OMP_NUM_THREADS=2 .venv/bin/python benchmarks/gguf.py [--runs 3] [--quant Q8_0]
 
-`--adapter ADAPTER_DIR --base MODEL_DIR` instead measures a LoRA as an adapter GGUF
-(tui-ft) against merging it and converting the merged model (the baseline), with sizes.
+`--quality [--model DIR --data FILE]` prints the quality table instead (size, bits per
+weight, perplexity of f16, Q8_0, Q4_K_M without and with an importance matrix; see
+benchmarks/gguf_quality.py). `--adapter ADAPTER_DIR --base MODEL_DIR` instead measures a
+LoRA as an adapter GGUF (tui-ft) against merging it and converting the merged model (the
+baseline), with sizes.
 """
 
 from __future__ import annotations
@@ -107,6 +110,12 @@ def adapter_vs_merge(base: Path, adapter: Path, runs: int) -> None:
 
 
 def main() -> None:
+    if "--quality" in sys.argv:
+        sys.argv.remove("--quality")
+        import runpy  # this folder is off sys.path (see above): run the file by its path
+
+        runpy.run_path(str(Path(__file__).with_name("gguf_quality.py")), run_name="__main__")
+        return
     parser = argparse.ArgumentParser()
     parser.add_argument("--adapter", type=Path, help="measure this LoRA: adapter GGUF vs merge")
     parser.add_argument("--base", type=Path, help="with --adapter: its base model folder")

@@ -9,6 +9,7 @@ form and its results live in `screens/export_gguf.py`, the merge and sources her
 from __future__ import annotations
 
 import posixpath
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,11 +20,13 @@ from textual.widgets import Button, Input, ProgressBar, RichLog, Select, Static
 
 from screens.export_gguf import GGUFForm, field
 from screens.export_sources import SourcesMixin
+from screens.pickers.fields import PICK_BINDING, PickFields
 
 
-class ExportScreen(SourcesMixin, GGUFForm):
+class ExportScreen(PickFields, SourcesMixin, GGUFForm):
     AREA_TITLE = "Export & GGUF"
     BINDINGS = [  # noqa: RUF012 - Textual's API
+        PICK_BINDING,  # a run's adapter (with its checkpoints), a model, a template
         Binding("m", "press('#merge')", "Merge"),
         Binding("g", "press('#convert')", "GGUF"),
         Binding("o", "press('#ollama')", "Ollama"),
@@ -32,6 +35,21 @@ class ExportScreen(SourcesMixin, GGUFForm):
         Binding("f", "show_tab('tab-modelfile')", "Modelfile"),
         Binding("l", "show_tab('tab-log')", "Log"),
     ]
+
+    PICK_FIELDS = {"adapter": "adapter", "model": "model", "template": "template"}  # noqa: RUF012
+    PICK_DEFAULT = "adapter"  # a run's adapter names its base model and template too
+
+    def pick_context(self, wid: str) -> dict[str, str]:
+        return {"model": self._get("#model")}
+
+    def on_picked(self, wid: str, kind: str, value: object) -> None:
+        if kind == "adapter":  # fills the whole form, as picking it from the list does
+            info: Any = value
+            self.apply_source({"model": info.base_model or self._get("#model"),
+                               "adapter": info.path, "run": info.run_id,
+                               "template": info.template or "default"})  # fmt: skip
+        else:
+            super().on_picked(wid, kind, value)
 
     class Line(Message):
         def __init__(self, step: str, text: str, fraction: float | None) -> None:

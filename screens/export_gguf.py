@@ -33,6 +33,7 @@ from screens.export_render import (
 )
 from screens.export_work import GGUFJob, GGUFOutcome, run_gguf_job
 from tui_ft.gguf.convert import OUTTYPES
+from tui_ft.gguf.pipeline import GGUFSpec
 
 
 def field(label: str, widget) -> Horizontal:
@@ -115,15 +116,15 @@ class GGUFForm(AreaScreen):
             self.notify("choose a model folder and a .gguf file to write", severity="error")
             return
         quant = self.query_one("#quant", Select)
-        job = GGUFJob(
+        template = get("#template") or None
+        spec = GGUFSpec(
             model=source, out=out, outtype=str(self.query_one("#outtype", Select).value),
-            quant=None if quant.is_blank() else str(quant.value),
-            adapter=get("#adapter") if no_merge else None,
-            template=get("#template") or None,
-            modelfile=self.query_one("#modelfile", Checkbox).value,
-            verify=self.query_one("#verify", Checkbox).value,
-            perplexity=get("#ppl") or None, imatrix=get("#imatrix") or None,
+            quants=[] if quant.is_blank() else [str(quant.value)],
+            adapter=get("#adapter") if no_merge else None, template=template,
+            modelfile=self.query_one("#modelfile", Checkbox).value and bool(template),
+            perplexity_data=get("#ppl") or None, imatrix=get("#imatrix") or None,
         )  # fmt: skip
+        job = GGUFJob(spec, verify=self.query_one("#verify", Checkbox).value)
         self.show_outcome(GGUFOutcome())
         self._busy(True)
         self.run_gguf(job)
@@ -137,9 +138,11 @@ class GGUFForm(AreaScreen):
             self.post_message(self.ConvertDone(None, str(exc)))
             return
         if not outcome.error:  # the recipe schema's gguf fields (no adapter/imatrix there yet)
+            spec = job.spec
             tui.recorder.record(
-                "gguf", model=job.model, out=job.out, outtype=job.outtype, quant=job.quant,
-                modelfile=job.modelfile, template=job.template,
+                "gguf", model=spec.model, out=spec.out, outtype=spec.outtype,
+                quant=spec.quants[0] if spec.quants else None, modelfile=spec.modelfile,
+                template=spec.template,
             )  # fmt: skip
         self.post_message(self.ConvertDone(outcome, outcome.error))
 

@@ -23,28 +23,10 @@ Say = Callable[[str, str, float | None], None]
 
 @dataclass
 class GGUFJob:
-    model: str
-    """The model folder; with `adapter`, the base model the adapter was trained on."""
-    out: str
-    outtype: str = "f16"
-    quant: str | None = None
-    adapter: str | None = None
-    """A run or adapter folder: written as an adapter GGUF (merged only when it can't be)."""
-    template: str | None = None
-    modelfile: bool = True
+    spec: GGUFSpec
+    """What to write (the model, or the base model plus `adapter`, quants, datasets)."""
     verify: bool = True
-    perplexity: str | None = None
-    """A JSON dataset: perplexity of every file on its held-out tenth."""
-    imatrix: str | None = None
-    """A JSON dataset (the matrix is computed from it) or an importance matrix file."""
-
-    def spec(self) -> GGUFSpec:
-        return GGUFSpec(
-            model=self.model, out=self.out, outtype=self.outtype,
-            quants=[self.quant] if self.quant else [], adapter=self.adapter,
-            modelfile=self.modelfile and bool(self.template), template=self.template,
-            perplexity_data=self.perplexity, imatrix=self.imatrix,
-        )  # fmt: skip
+    """Load the result, generate, compare with transformers (not for an adapter GGUF)."""
 
 
 @dataclass
@@ -60,10 +42,10 @@ class GGUFOutcome:
 def run_gguf_job(host: Host, llama_cpp_dir: str | None, job: GGUFJob, say: Say) -> GGUFOutcome:
     """Run the job; a failed pre-flight comes back as an outcome with its checks and error."""
     tools = find_tools(host, llama_cpp_dir, lambda line: say("llama.cpp", line, None))
-    data = job.perplexity
+    data = job.spec.perplexity_data
     try:
         run = run_gguf(
-            host, tools, job.spec(), say,
+            host, tools, job.spec, say,
             inspect=lambda p: info_on(host, p),
             perplexity=(lambda p, lora: perplexity_on(host, p, str(data), lora)) if data else None,
             check_template=lambda g, hf, t, mf: template_check_on(host, g, hf, t, mf),

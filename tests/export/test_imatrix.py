@@ -4,7 +4,6 @@ test_gguf_parts)."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from contextlib import suppress
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.export.cli import demo_gguf_json
 from tui_ft.gguf.build import ensure_built, source_dir, tools_dir
 from tui_ft.gguf.build_plan import plan_build
 from tui_ft.gguf.tools import installed_versions
@@ -21,16 +21,9 @@ pytestmark = pytest.mark.gguf
 
 
 def test_imatrix_quants_from_the_cli(demo_workspace: Path, tmp_path: Path):
-    model = demo_workspace / "models" / "tiny-llama-demo"
-    data = demo_workspace / "datasets" / "identity_demo.json"
     out = tmp_path / "q" / "demo-f16.gguf"
-    proc = subprocess.run(
-        [sys.executable, "-m", "tui_ft", "gguf", str(model), "--out", str(out), "--quant",
-         "IQ4_NL", "--quant", "Q4_K_M", "--imatrix", str(data), "--json"],
-        capture_output=True, text=True, timeout=1800,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    run = json.loads(proc.stdout.strip().splitlines()[-1])
+    run = demo_gguf_json(demo_workspace, out, "--quant", "IQ4_NL", "--quant", "Q4_K_M",
+                         data_flag="--imatrix")  # fmt: skip
     matrix = Path(run["imatrix"])
     assert matrix == out.with_name("demo-f16.imatrix.gguf")
     assert matrix.read_bytes()[:4] == b"GGUF"  # llama-imatrix's GGUF format

@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.export.cli import demo_gguf_json
 
 pytestmark = pytest.mark.gguf
 
 
 def test_json_reports_size_bpw_perplexity_and_fallbacks(demo_workspace: Path, tmp_path: Path):
-    model = demo_workspace / "models" / "tiny-llama-demo"
-    data = demo_workspace / "datasets" / "identity_demo.json"
     out = tmp_path / "q" / "demo-f16.gguf"
-    proc = subprocess.run(
-        [sys.executable, "-m", "tui_ft", "gguf", str(model), "--out", str(out), "--quant", "Q8_0",
-         "--quant", "Q4_K_M", "--perplexity", str(data), "--json"],
-        capture_output=True, text=True, timeout=900,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    run = json.loads(proc.stdout.strip().splitlines()[-1])
+    run = demo_gguf_json(demo_workspace, out, "--quant", "Q8_0", "--quant", "Q4_K_M",
+                         data_flag="--perplexity")  # fmt: skip
     rows = {r["kind"]: r for r in run["files"]}
     assert list(rows) == ["f16", "Q8_0", "Q4_K_M"]
     assert 15.9 < rows["f16"]["bpw"] < 16.1 and 8.4 < rows["Q8_0"]["bpw"] < 8.6

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from textual.widgets import Button, DataTable, Input, Select, Static, TabbedContent
+from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static, TabbedContent
 from textual.widgets.select import InvalidSelectValueError
 
 from screens.app import TuiFtApp
@@ -118,6 +118,38 @@ async def test_iquants_are_offered_only_with_an_importance_matrix(tmp_path: Path
         await pilot.press(*["backspace"] * len("data.json"))
         await pilot.pause()
         assert quant.is_blank() and hint.display  # the i-quant went with the matrix
+
+
+async def test_adapter_picker_fills_the_form_for_an_adapter_gguf(tmp_path: Path):
+    from screens.pickers.base import Picker
+
+    run = tmp_path / "runs" / "20261125-100000-run-a"
+    (run / "output").mkdir(parents=True)
+    (run / "output" / "adapter_config.json").write_text("{}")
+    (run / "training_args.yaml").write_text(
+        f"model_name_or_path: {tmp_path}/models/base\ntemplate: qwen\n"
+    )
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("escape", "ctrl+o")  # focus nowhere: the adapter picker
+        for _ in range(300):
+            await pilot.pause(0.1)
+            if isinstance(app.screen, Picker) and app.screen.shown:
+                break
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        value = lambda wid: screen.query_one(f"#{wid}", Input).value  # noqa: E731
+        assert value("adapter") == str(run / "output")
+        assert (value("model"), value("template")) == (f"{tmp_path}/models/base", "qwen")
+        assert screen.query_one("#no-merge", Checkbox).value  # an adapter GGUF, no merge
+        out = tmp_path / "exports" / "20261125-100000-run-a-gguf"
+        assert value("gguf-out") == str(out / "20261125-100000-run-a-adapter.gguf")
+        screen.query_one("#no-merge", Checkbox).focus()  # merge first instead: the merged f16
+        await pilot.press("space")
+        await pilot.pause()
+        assert value("gguf-out").endswith("run-a-merged-gguf/20261125-100000-run-a-merged-f16.gguf")
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.export.cli import gguf_verify, tui_ft
 from tui_ft.gguf.convert import convert
 from tui_ft.gguf.modelfile import modelfile_text
 from tui_ft.gguf.template_check import check_template
@@ -95,24 +94,15 @@ def test_an_edited_modelfile_template_is_caught(no_bos_gguf, tmp_path: Path):
     assert "--modelfile --template default" in items["Modelfile TEMPLATE"].fix
     assert items["Modelfile stop"].ok  # </s> is an end-of-generation token in the GGUF anyway
     (tmp_path / "Modelfile").write_text(edited)
-    proc = subprocess.run(
-        [sys.executable, "-m", "tui_ft", "gguf-check-template", str(gguf), "--hf", str(model),
-         "--template", "default", "--modelfile", str(tmp_path / "Modelfile")],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    proc = tui_ft("gguf-check-template", gguf, "--hf", model, "--template", "default",
+                  "--modelfile", tmp_path / "Modelfile")  # fmt: skip
     assert proc.returncode == 1, proc.stderr[-2000:]
     assert "FAIL Modelfile TEMPLATE" in proc.stdout and "ok   chat template" in proc.stdout
 
 
 def test_gguf_verify_uses_the_recorded_template_and_fails_on_a_mismatch(bos_gguf, tmp_path):
     """No --template: the demo model records `default`; the BOS mismatch fails verify."""
-    model, _ = bos_gguf
-    out = tmp_path / "g" / "demo-f16.gguf"
-    proc = subprocess.run(
-        [sys.executable, "-m", "tui_ft", "gguf", str(model), "--out", str(out),
-         "--modelfile", "--verify"],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+    proc, out = gguf_verify(bos_gguf[0], tmp_path)
     assert proc.returncode == 1
     assert "template check (default): MISMATCH" in proc.stdout
     assert "BOS:" in proc.stderr and '"add_bos_token": false' in proc.stderr
@@ -124,12 +114,6 @@ def test_gguf_verify_uses_the_recorded_template_and_fails_on_a_mismatch(bos_gguf
 
 
 def test_gguf_verify_passes_when_the_prompts_match(no_bos_gguf, tmp_path: Path):
-    model, _ = no_bos_gguf
-    out = tmp_path / "g" / "demo-f16.gguf"
-    proc = subprocess.run(
-        [sys.executable, "-m", "tui_ft", "gguf", str(model), "--out", str(out),
-         "--modelfile", "--verify"],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+    proc, _ = gguf_verify(no_bos_gguf[0], tmp_path)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "template check (default): ok" in proc.stdout and "warning" not in proc.stderr

@@ -59,12 +59,6 @@ def tools_dir(host: Host, version: str, plan: Plan) -> str:
     return posixpath.join(cache_root(host), f"{version}-tools-{plan.key(version)}")
 
 
-def built_tools(host: Host, python: str, version: str) -> BuiltTools | None:
-    """The tools when already built for `version` and this install, else None."""
-    done = tools_dir(host, version, plan_build(host, python, source_dir(host, version)))
-    return _found(host, done)
-
-
 def _found(host: Host, done: str) -> BuiltTools | None:
     bin_dir = posixpath.join(done, "bin")
     if not host.exists(posixpath.join(bin_dir, BUILT)):

@@ -1,0 +1,101 @@
+"""`tui-ft gguf-check-template`, `gguf-perplexity`, `gguf-info` and `gguf-verify`: one GGUF
+file each, JSON with `--json` (the TUI runs them on a remote box, where the file is)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+
+from tui_ft.cli.common import CLIError, host_from_args, load_config
+
+
+def run_check_template_cmd(args: argparse.Namespace) -> int:
+    from tui_ft.gguf.template_check import check_template
+
+    modelfile = None
+    if args.modelfile:
+        try:
+            with open(args.modelfile, encoding="utf-8") as f:
+                modelfile = f.read()
+        except OSError as exc:
+            raise CLIError(f"{args.modelfile}: cannot read the Modelfile ({exc})", 2) from exc
+    try:
+        report = check_template(args.file, args.hf, args.template, modelfile)
+    except (ValueError, OSError, RuntimeError) as exc:
+        raise CLIError(f"{args.file}: could not check the template ({exc})", 1) from exc
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False))
+        return 0
+    for item in report.items:
+        print(f"{'ok  ' if item.ok else 'FAIL'} {item.name}: {item.detail}")
+        if item.fix:
+            print(f"     fix: {item.fix}")
+    return 0 if report.ok else 1
+
+
+def run_perplexity_cmd(args: argparse.Namespace) -> int:
+    from tui_ft.gguf.perplexity import held_out_text, perplexity
+
+    try:
+        text = held_out_text(args.data)
+    except (OSError, ValueError) as exc:
+        raise CLIError(f"{args.data}: cannot read the dataset ({exc})", 2) from exc
+    try:
+        result = perplexity(args.file, text, lora_path=args.lora)
+    except (ValueError, OSError, RuntimeError) as exc:
+        raise CLIError(f"{args.file}: perplexity failed ({exc})", 1) from exc
+    if args.json:
+        print(json.dumps(result.to_json()))
+    else:
+        print(f"{args.file}: perplexity {result.value} over {result.tokens} tokens")
+    return 0
+
+
+def run_info_cmd(args: argparse.Namespace) -> int:
+    from tui_ft.gguf import GGUFError
+    from tui_ft.gguf.remote import info_on
+
+    host = host_from_args(args, load_config())  # the file is where the host is: on the box
+    try:
+        info = info_on(host, os.path.abspath(args.file) if not host.is_remote else args.file)
+    except GGUFError as exc:
+        raise CLIError(str(exc), 1) from exc
+    finally:
+        host.close()
+    if args.json:
+        print(json.dumps(info.to_json()))
+        return 0
+    template = "yes" if info.has_chat_template else "no"
+    print(
+        f"{info.path}: {info.architecture} '{info.name}', {info.tensor_count} tensors, "
+        f"vocab {info.vocab_size}, chat template {template}"
+    )
+    for name, count in sorted(info.type_counts().items()):
+        print(f"  {name:6} {count}")
+    return 0
+
+
+def run_verify_cmd(args: argparse.Namespace) -> int:
+    from tui_ft.gguf import GGUFError
+    from tui_ft.gguf.remote import verify_on
+
+    host = host_from_args(args, load_config())
+    try:
+        if host.is_remote:  # load and generate on the box, where the file and llama.cpp are
+            report = verify_on(host, args.file, args.hf)
+        else:
+            from tui_ft.gguf.verify import verify_gguf
+
+            report = verify_gguf(args.file, args.hf)
+    except (ValueError, OSError, RuntimeError, GGUFError) as exc:
+        raise CLIError(f"{args.file}: could not load and run ({exc})", 1) from exc
+    finally:
+        host.close()
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        print(f"reply: {report.reply!r}")
+        if report.tokens:
+            print(f"tokenisation equal: {report.tokens_equal}; greedy equal: {report.greedy_equal}")
+    return 0 if (args.json or report.ok) else 1
