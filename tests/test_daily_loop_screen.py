@@ -83,7 +83,7 @@ async def test_daily_loop_by_keys(demo_copy: Path, monkeypatch: pytest.MonkeyPat
         await keys.tab_to("f-dataset")
         await keys.press("ctrl+o")
         await keys.wait(lambda: picker_rows(app), 60, "the dataset picker")
-        assert any("identity_demo" in r and r.rstrip().endswith("ok") for r in picker_rows(app))
+        assert any("identity_demo" in r and r.startswith("ok ") for r in picker_rows(app))
         await keys.press("enter")  # the one healthy dataset comes ticked: confirm it
         await keys.wait(lambda: app.screen is screen, 10, "the datasets picked")
         assert screen.query_one("#f-dataset", Input).value == "identity_demo"

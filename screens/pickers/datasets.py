@@ -12,7 +12,7 @@ class DatasetPicker(MultiPicker):
     """Returns the chosen entry names, in the order they were picked."""
 
     TITLE = "Datasets · registered in dataset_info.json"
-    HEADER = f"    {'name':<32} {'file':<32} health"
+    HEADER = f"    {'health':<14} name (file)"
     EMPTY = "no dataset registered here (register one on Datasets, key 2)"
 
     def __init__(self, host: Host, dataset_dir: str, current: list[str] | None = None) -> None:
@@ -25,7 +25,7 @@ class DatasetPicker(MultiPicker):
         rows = []
         for reg in list_registered(self.host, self.dataset_dir):
             fname = reg.file_name or "(hub)"
-            health = reg.health if reg.healthy else f"✗ {reg.health}"
-            label = f"{reg.name[:32]:<32} {fname[:32]:<32} {health}"
+            health = "ok" if reg.healthy else f"✗ {reg.health}"
+            label = f"{health[:14]:<14} {reg.name}  ({fname})"
             rows.append(Row(label, reg.name, f"{reg.name} {fname}"))
         return rows

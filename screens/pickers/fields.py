@@ -45,7 +45,10 @@ class PickFields:
         def picked(value: Any) -> None:
             if value is not None:
                 self.on_picked(wid, kind, value)
-            field.focus()  # back where the user was, the value in sight
+            # Back where the user was, the value in sight; again after the screen's resume,
+            # which would otherwise restore the focus from before the picker (none, maybe).
+            field.focus()
+            screen.call_after_refresh(field.focus)
 
         screen.app.push_screen(picker, picked)
 

@@ -13,7 +13,7 @@ class ModelPicker(Picker[str]):
     """Returns the chosen model folder's path (what `model_name_or_path` takes)."""
 
     TITLE = "Model · the workspace's models"
-    HEADER = f"{'model':<44} {'size':>9}  verified"
+    HEADER = f"{'size':>8}  {'verified':<10}  model"  # the name last: a narrow terminal cuts it
     EMPTY = "no model under models/ (download one on Environment, or type a path or hub id)"
 
     def __init__(self, workspace: Workspace, current: str = "") -> None:
@@ -24,7 +24,7 @@ class ModelPicker(Picker[str]):
         from tui_ft.models.listing import list_models
 
         return [
-            Row(f"{m.name[:44]:<44} {human_bytes(m.size):>9}  {m.state}", m.path, m.name)
+            Row(f"{human_bytes(m.size):>8}  {m.state:<10}  {m.name}", m.path, m.name)
             for m in list_models(self.workspace)
         ]
 

@@ -16,7 +16,7 @@ class RunPicker(Picker[str]):
     """Returns the chosen run's folder (its `training_args.yaml` is the config it ran)."""
 
     TITLE = "Run · clone its configuration"
-    HEADER = f"{'run':<40} {'state':<10} {'steps':>11} {'loss':>8}  model"
+    HEADER = f"{'state':<9} {'steps':>9} {'loss':>8}  run · model"
     EMPTY = "no run yet in runs/"
 
     def __init__(self, workspace: Workspace) -> None:
@@ -31,7 +31,7 @@ class RunPicker(Picker[str]):
             steps = f"{run.last_step or 0}/{run.total_steps or '?'}"
             model = run.model.rstrip("/").rsplit("/", 1)[-1]
             loss = _loss(run.last_loss)
-            label = f"{run.run_id[:40]:<40} {run.state:<10} {steps:>11} {loss:>8}  {model}"
+            label = f"{run.state:<9} {steps:>9} {loss:>8}  {run.run_id} · {model}"
             rows.append(Row(label, run.root, f"{run.run_id} {run.state} {run.model}"))
         return rows
 
@@ -43,7 +43,7 @@ class AdapterPicker(Picker[AdapterInfo]):
     """
 
     TITLE = "Adapter · runs and their checkpoints"
-    HEADER = f"{'adapter':<56} {'state':<10} {'last loss':>9}"
+    HEADER = f"{'state':<9} {'last loss':>9}  adapter"
     EMPTY = "no LoRA adapter yet (train a run on Train, key 3)"
 
     def __init__(self, workspace: Workspace, current: str = "") -> None:
@@ -59,7 +59,7 @@ class AdapterPicker(Picker[AdapterInfo]):
         for ad in list_adapters(runs_view(self.workspace)):  # and one more for the adapters
             run = runs.get(ad.run_id)
             state, loss = (run.state, run.last_loss) if run else ("", None)
-            rows.append(Row(f"{ad.label[:56]:<56} {state:<10} {_loss(loss):>9}", ad, ad.label))
+            rows.append(Row(f"{state:<9} {_loss(loss):>9}  {ad.label}", ad, ad.label))
             if ad.path == self.current:
                 self.preselect = ad
         return rows

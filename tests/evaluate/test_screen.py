@@ -200,7 +200,7 @@ async def test_adapter_picker_fills_adapter_model_and_template(tmp_path):
         await wait_for(pilot, lambda: isinstance(app.screen, Picker) and app.screen.shown, 30)
         rows = [r.label for r in app.screen.shown]
         assert len(rows) == 4, rows  # two runs, each its final adapter and checkpoint-5
-        assert any("run-a/output " in r and "finished" in r and "1.2345" in r for r in rows)
+        assert any(r.endswith("run-a/output") and "finished" in r and "1.2345" in r for r in rows)
         await pilot.press("slash", *"run-a/output/check", "enter")
         await wait_for(pilot, lambda: not isinstance(app.screen, Picker), 30)
         screen = app.screen
