@@ -48,7 +48,7 @@ class Picker(ModalScreen[T | None], Generic[T]):
     }
     Picker #picker-title { text-style: bold; color: $accent; }
     Picker #picker-header { color: $text-muted; }
-    Picker #picker-list { height: 1fr; }
+    Picker #picker-list { height: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
     Picker #picker-state { color: $text-muted; }
     """
 
