@@ -25,10 +25,14 @@ from tui_ft.remote.view import HostView
 PY = r"""
 import base64, json, os, sys
 LIMIT, BIG = 20000, 1 << 20
-specs, seen, out = json.loads(sys.argv[1]), 0, []
+specs, seen, out, done = json.loads(sys.argv[1]), 0, [], set()
 def walk(path, depth, names):
     global seen
     try:
+        st = os.stat(path)
+        if (st.st_dev, st.st_ino) in done:
+            return  # a link back up the tree: listed once
+        done.add((st.st_dev, st.st_ino))
         entries = sorted(os.scandir(path), key=lambda e: e.name)
     except OSError:
         return
