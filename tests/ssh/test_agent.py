@@ -15,7 +15,7 @@ from tests.ssh.runs_factory import make_runs
 from tui_ft.host.local import LocalHost
 from tui_ft.remote.agent import agent_for, run_python
 from tui_ft.remote.runs_table import runs_table
-from tui_ft.train import catch_up, list_runs
+from tui_ft.train import catch_up, find_run, list_runs
 from tui_ft.train.discover import output_sizes
 from tui_ft.watch import WatchFiles
 from tui_ft.watch.control import read_state
@@ -93,14 +93,17 @@ def test_the_runs_table_with_sizes_and_curves_is_one_round_trip(ssh_host, box_ws
 
 
 def test_a_log_catch_up_through_the_agent(ssh_host, box_ws):
-    """Attach's history load: the log's lines in a round trip per 4 MiB (and one that finds
-    the end), where SFTP needs an open, a read per 32 KiB and a close."""
+    """Attach and its history load: the run found in one round trip, the log's lines in
+    one per 4 MiB (and one that finds the end), where SFTP needs an open, a read per
+    32 KiB and a close."""
     ssh_host.start_heartbeat()
-    run = list_runs(Workspace(ssh_host, box_ws))[0]
+    ws = Workspace(ssh_host, box_ws)
+    run = list_runs(ws)[0]
     with count_round_trips() as rt:
+        assert find_run(ws, run.run_id[-6:]).root == run.root
         lines = curve(ssh_host, run)
     assert lines == curve(LocalHost(), run) and len(lines) == 500
-    assert (rt.total, rt.agent) == (2, 2), rt.log
+    assert (rt.total, rt.agent) == (3, 3), rt.log
     missing = run.paths.trainer_log + ".gone"
     assert [x for x, _ in catch_up(ssh_host, missing)] == []
 

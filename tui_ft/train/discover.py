@@ -194,7 +194,12 @@ class RunNotFound(LookupError):
 
 def find_run(ws: Workspace, ref: str) -> RunPaths:
     """A run by id, by unique id prefix or suffix, or by its folder path."""
+    from tui_ft.remote.agent import agent_for
+    from tui_ft.remote.tree import tree_view
+
     host = ws.host
+    if agent_for(host) is not None:  # one request, where an SFTP listing is four
+        host = tree_view(host, [ws.runs], depth=1)
     if "/" in ref and host.exists(posixpath.join(ref, "training_args.yaml")):
         return RunPaths(ref.rstrip("/"))
     try:
