@@ -105,6 +105,8 @@ class TrainScreen(PickFields, TrainFiles, AreaScreen):
     def __init__(self) -> None:
         super().__init__()
         self.base_config: TrainConfig | None = None
+        self._listed: TrainForm.Listed | None = None
+        self._form_ready = False
         self.sampler: SystemSampler | None = None
 
     def compose_body(self) -> ComposeResult:
@@ -126,38 +128,31 @@ class TrainScreen(PickFields, TrainFiles, AreaScreen):
         form.set_config(new_run_config(dataset_dir=self.tui.workspace.datasets))
         form.clear_auto()  # a new run logs ~20 points whatever its length
         self.update_command()
-        self.first_model()
+        self._form_ready = True
+        if self._listed is not None:  # else it comes with TrainForm.Listed
+            self.start_on(self._listed)
         interval = self.tui.config.gpu_sample_interval or 1.0
         self.sampler = SystemSampler(interval=interval, read=self._reader(interval))
         self._gpu_timer = self.set_interval(interval, self.show_gpu, pause=True)
         self.sync_sampling(True)
         self.find_live_run()
 
-    @work(thread=True, exclusive=True, group="train-models")
-    def first_model(self) -> None:
-        """Start on the workspace's first model, and its dataset when it registers exactly one
-        healthy one (the demo): listing is round trips over SSH, so not on the UI thread."""
-        from tui_ft.datasets.info import list_registered
+    def on_train_form_listed(self, msg: TrainForm.Listed) -> None:
+        self._listed = msg  # the form's worker may answer before this screen's on_mount
+        if self._form_ready:
+            self.start_on(msg)
 
-        ws = self.tui.workspace
-        try:
-            models = ws.list_models()
-            healthy = [r.name for r in list_registered(ws.host, ws.datasets) if r.healthy]
-        except Exception:  # a lost link, no dataset_info.json: the pickers can retry
-            return
-        if models:
-            only = healthy[0] if len(healthy) == 1 else ""
-            self.app.call_from_thread(self._first_model, models[0], only)
-
-    def _first_model(self, model: str, dataset: str) -> None:
+    def start_on(self, msg: TrainForm.Listed) -> None:
+        """Start on the workspace's first model, and on its dataset when it registers exactly
+        one healthy one (the demo); never over a choice already made."""
         form = self.query_one(TrainForm)
         field = form.query_one("#f-model_name_or_path", Input)
-        if field.value or self.base_config is not None:
-            return  # never over a choice already made
-        field.value = model
+        if not msg.models or field.value or self.base_config is not None:
+            return
+        field.value = msg.models[0]
         data = form.query_one("#f-dataset", Input)
-        if not data.value:
-            data.value = dataset
+        if not data.value and len(msg.healthy) == 1:
+            data.value = msg.healthy[0]
 
     def _reader(self, interval: float):
         """NVML, CPU and RAM of the box the run is on: here, or streamed over SSH."""

@@ -12,6 +12,7 @@ import yaml
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical, VerticalScroll
+from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.widgets import Collapsible, Input, Label, Select, Static, TextArea
 
@@ -129,6 +130,13 @@ class TrainForm(VerticalScroll):
             label.remove_class("shown")
 
     # -- templates: LLaMA-Factory's list completes the field, the model suggests one -------
+    class Listed(Message):
+        """The workspace's models and healthy datasets, read once for the whole form."""
+
+        def __init__(self, models: list[str], healthy: list[str]) -> None:
+            super().__init__()
+            self.models, self.healthy = models, healthy
+
     def on_mount(self) -> None:
         self.load_templates()
 
@@ -141,9 +149,11 @@ class TrainForm(VerticalScroll):
         app = self.app
         try:
             models = app.workspace.list_models()  # type: ignore[attr-defined]
-            data = [r.name for r in list_registered(app.host, app.workspace.datasets)]  # type: ignore[attr-defined]
+            registered = list_registered(app.host, app.workspace.datasets)  # type: ignore[attr-defined]
         except Exception:  # a lost link or an unreadable dataset_info.json: free text
-            models, data = [], []
+            models, registered = [], []
+        data = [r.name for r in registered]
+        self.post_message(self.Listed(models, [r.name for r in registered if r.healthy]))
         for wid, names in (("#f-model_name_or_path", models), ("#f-dataset", data)):
             if names:
                 app.call_from_thread(setattr, self.query_one(wid, Input), "suggester",
