@@ -60,7 +60,7 @@ class TemplateReport:
         return cls(**data)
 
 
-def _first_difference(a: str, b: str) -> str:
+def first_difference(a: str, b: str) -> str:
     n = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
     lo = max(0, n - 12)
     return f"from character {n}: training {a[lo : n + 24]!r} vs {b[lo : n + 24]!r}"
@@ -167,7 +167,7 @@ def check_template(
             items.append(CheckItem("chat template", False, f"does not render: {exc}", convert_fix))
         else:
             same = strip(report.gguf_prompt) == strip(lf_prompt)
-            diff = _first_difference(strip(lf_prompt), strip(report.gguf_prompt))
+            diff = first_difference(strip(lf_prompt), strip(report.gguf_prompt))
             detail = "renders the training prompt" if same else f"renders another prompt, {diff}"
             items.append(CheckItem("chat template", same, detail, "" if same else convert_fix))
     items.append(_bos_item(lf_prompt, add_bos, bos, hf_dir))
@@ -187,7 +187,9 @@ def check_template(
         )
     )
     if modelfile_text is not None:
-        items.extend(_modelfile_items(report, modelfile_text, stop_eog, with_bos, strip, template))
+        from tui_ft.gguf.template_modelfile import modelfile_items
+
+        items.extend(modelfile_items(report, modelfile_text, stop_eog, with_bos, strip, template))
     report.seconds = round(time.monotonic() - start, 3)
     return report
 
@@ -205,40 +207,3 @@ def _bos_item(lf_prompt: str, add_bos: bool, bos: str, hf_dir: str) -> CheckItem
         detail = f"training prompts start with BOS {bos!r}; the GGUF does not add it"
         fix = f'set "add_bos_token": true in {hf_dir}/tokenizer_config.json and convert again'
     return CheckItem("BOS", False, detail, fix)
-
-
-def _modelfile_items(report, text, stop_eog, with_bos, strip_bos, template) -> list[CheckItem]:
-    from tui_ft.gguf.gotemplate import GoTemplateError, render
-    from tui_ft.gguf.modelfile import parse_modelfile
-
-    spec = parse_modelfile(text)
-    fix = (
-        "write the Modelfile again from the training template: "
-        f"tui-ft gguf ... --modelfile --template {template}"
-    )
-    if spec.template is None:
-        return [CheckItem("Modelfile TEMPLATE", False, "the Modelfile has no TEMPLATE", fix)]
-    messages = [{"Role": m["role"], "Content": m["content"]} for m in CONVERSATION]
-    try:
-        rendered = render(spec.template, {"System": spec.system or "", "Messages": messages})
-    except GoTemplateError as exc:
-        return [CheckItem("Modelfile TEMPLATE", False, f"cannot be rendered: {exc}", fix)]
-    report.modelfile_prompt = with_bos(rendered)
-    # A leading BOS is the BOS check's business: one cause, one failure.
-    lf, mf = strip_bos(report.training_prompt), strip_bos(report.modelfile_prompt)
-    same = lf == mf
-    detail = "renders the training prompt" if same else (
-        "renders another prompt, " + _first_difference(lf, mf)
-    )  # fmt: skip
-    items = [CheckItem("Modelfile TEMPLATE", same, detail, "" if same else fix)]
-    missing = [s for s, eog in stop_eog.items() if not eog and s not in spec.stops]
-    items.append(
-        CheckItem(
-            "Modelfile stop",
-            not missing,
-            f"stop {spec.stops}"
-            + (f"; {missing} neither a stop nor end-of-generation" if missing else ""),
-            " ".join(f'add PARAMETER stop "{s}"' for s in missing),
-        )
-    )
-    return items
