@@ -43,6 +43,8 @@ def notes_text(run: GGUFRun) -> str:
     lines = []
     if run.mode == "merged":
         lines.append(f"[yellow]merged instead of an adapter GGUF:[/] {escape(run.reason or '')}")
+    if run.mode == "adapter" and any(r.perplexity is not None for r in run.files):
+        lines.append("perplexity of each quant with the adapter applied (FROM + ADAPTER)")
     if run.imatrix:
         lines.append(f"importance matrix: {escape(posixpath.basename(run.imatrix))}")
     for row in run.files:

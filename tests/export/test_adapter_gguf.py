@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.export.cli import tui_ft
 from tests.export.lora_only import lora_only
 from tui_ft.gguf.convert import convert
 from tui_ft.host import LocalHost
@@ -19,10 +20,7 @@ PROBES = ("你是谁", "Who are you?")  # the demo recipe's probe prompts
 
 
 def _gguf_cli(*args: str) -> dict:
-    proc = subprocess.run(
-        [sys.executable, "-m", "tui_ft", "gguf", *args, "--template", "default", "--json"],
-        capture_output=True, text=True, timeout=900,
-    )  # fmt: skip
+    proc = tui_ft("gguf", *args, "--template", "default", "--json", timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -79,6 +77,18 @@ def test_lora_becomes_an_adapter_gguf_that_answers_like_the_merged_model(
     assert with_adapter == _greedy(merged_gguf)
     assert with_adapter != _greedy(base_gguf)  # the adapter is applied, not ignored
     assert all(reply.strip() for reply in with_adapter)
+
+
+def test_quants_of_the_base_are_measured_with_the_adapter(demo_adapter, lora: Path, tmp_path):
+    """Ollama runs FROM quant + ADAPTER: that pair's perplexity, next to f16 + adapter."""
+    data = demo_adapter["datasets"] / "identity_demo.json"
+    out = tmp_path / "gguf" / "identity-adapter.gguf"
+    run = _gguf_cli(str(demo_adapter["model"]), "--adapter", str(lora), "--out", str(out),
+                    "--quant", "Q8_0", "--perplexity", str(data))  # fmt: skip
+    ppl = {r["kind"]: r["perplexity"] for r in run["files"]}
+    assert list(ppl) == ["f16 (base)", "adapter", "Q8_0"]
+    assert abs(ppl["Q8_0"] / ppl["adapter"] - 1) < 0.02  # Q8_0 + adapter ~ f16 + adapter
+    assert abs(ppl["Q8_0"] / ppl["f16 (base)"] - 1) > 0.05  # not the base alone
 
 
 def test_adapter_with_trained_embeddings_falls_back_to_merging(demo_adapter, tmp_path: Path):

@@ -119,9 +119,14 @@ def run_gguf(
     if perplexity and spec.perplexity_data:
         if run.mode == "adapter":
             _add_base_row(host, run, base, spec, inspect)
+        # With an adapter, each quant is measured as Ollama runs it: FROM quant + ADAPTER.
+        adapter_file = spec.out if run.mode == "adapter" else None
         for row in run.files:
             say("perplexity", row.path, None)
-            model, lora = (base, row.path) if row.kind == "adapter" else (row.path, None)
+            if row.kind == "adapter":
+                model, lora = base, row.path
+            else:
+                model, lora = row.path, None if row.path == base else adapter_file
             row.perplexity = perplexity(model, lora)
         lap("perplexity")
     if spec.modelfile and spec.template:

@@ -10,8 +10,10 @@ from tui_ft.units import human_bytes
 
 
 def perplexity_delta(run: GGUFRun, value: float | None) -> str:
-    """'+3.1%' against the unquantised file's perplexity (the first row)."""
-    ref = next((r.perplexity for r in run.files if r.perplexity is not None), None)
+    """'+3.1%' against the unquantised file's perplexity: the first row, or with an adapter
+    the f16 base plus the adapter (what the quants plus the adapter are compared with)."""
+    rows = [r for r in run.files if r.kind == "adapter"] or run.files
+    ref = next((r.perplexity for r in rows if r.perplexity is not None), None)
     if value is None or ref is None or value == ref:
         return ""
     return f"{(value / ref - 1) * 100:+.1f}%"
