@@ -230,7 +230,8 @@ class TrainForm(VerticalScroll):
             try:
                 setattr(cfg, name, _parse(text, kind))
             except ValueError:
-                errors.append(FieldError(name, f"not a {kind.rstrip('?')}: {text!r}"))
+                wanted = "a whole number" if kind.startswith("int") else "a number"
+                errors.append(FieldError(name, f"not {wanted}: {text!r}"))
         if cfg.deepspeed_stage is None:
             cfg.deepspeed = None
         raw = self.query_one("#f-extra", TextArea).text

@@ -143,7 +143,7 @@ async def test_invalid_field_shows_its_error_beside_it(demo_copy: Path):
         lora.focus()
         await pilot.press("ctrl+a", "ctrl+k", *"eight", "escape", "l")
         await until(pilot, lambda: error.display, "the error under LoRA rank")
-        assert "not a int" in str(error.render())
+        assert "not a whole number" in str(error.render())
         assert error.region.y == lora.region.y + 1  # on the line under the field
         lora.focus()
         await pilot.press("backspace")

@@ -67,7 +67,7 @@ async def test_invalid_form_is_rejected_before_launch(demo_copy):
         form.query_one("#f-lora_rank", Input).value = "eight"
         await pilot.click("#train-launch")
         await pilot.pause()
-        assert "not a int" in under(form, "lora_rank")
+        assert "not a whole number" in under(form, "lora_rank")
     assert list_runs(Workspace(LocalHost(), str(demo_copy))) == []
 
 
