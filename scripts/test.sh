@@ -6,4 +6,10 @@ bash scripts/ensure-sshd.sh
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2} HF_HUB_OFFLINE=1 TOKENIZERS_PARALLELISM=false
 .venv/bin/ruff check tui_ft screens tests benchmarks
 .venv/bin/ruff format --check -q tui_ft screens tests benchmarks
-.venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+# Two pytest-xdist workers (TUI_FT_TEST_WORKERS=0: none). `loadgroup` sends every heavy test
+# (real training, llama.cpp) to one worker, the others by module to whichever is free
+# (tests/components.py: group_for_xdist).
+workers=${TUI_FT_TEST_WORKERS:-2}
+xdist=(-n "$workers" --dist loadgroup)
+[ "$workers" != 0 ] || xdist=()
+.venv/bin/python -m pytest -q -p no:cacheprovider "${xdist[@]}" "$@"

@@ -21,6 +21,11 @@ SSHD = "/usr/sbin/sshd"
 # marks nothing, so these are applied at collection.
 FOLDER_MARKS = {"ssh": "ssh", "laptop": "ssh"}
 
+HEAVY_MARKS = ("train", "gguf")
+HEAVY_FIXTURES = {"demo_adapter", "trained", "demo_gguf"}
+"""What makes a test heavy: a real training, or a llama.cpp conversion (both take every
+core they get, so they run one at a time, under /tmp/tui-ft-heavy.lock)."""
+
 
 def _missing_modules(*names: str) -> list[str]:
     return [n for n in names if importlib.util.find_spec(n) is None]
@@ -63,3 +68,19 @@ def require(item: pytest.Item) -> None:
         why = missing(marker)
         if why:
             pytest.fail(f"needs {marker}: {why}", pytrace=False)
+
+
+def is_heavy(item: pytest.Item) -> bool:
+    if any(item.get_closest_marker(m) is not None for m in HEAVY_MARKS):
+        return True
+    return bool(HEAVY_FIXTURES.intersection(getattr(item, "fixturenames", ())))
+
+
+def group_for_xdist(items: list[pytest.Item]) -> None:
+    """Groups for `pytest -n 2 --dist loadgroup` (scripts/test.sh): every heavy test goes
+    to one worker, in collection order, so they never wait on each other's lock and the
+    trained adapter and module fixtures are made once; the other tests go by module (a
+    module fixture is made once) to whichever worker is free."""
+    for item in items:
+        group = "heavy" if is_heavy(item) else item.nodeid.split("::", 1)[0]
+        item.add_marker(pytest.mark.xdist_group(group))

@@ -18,14 +18,38 @@ from pathlib import Path
 import pytest
 
 from tests import components
-from tests.demo_training import demo_args, heavy_lock, train
+from tests.demo_training import HEAVY_LOCK, demo_args, heavy_lock, inherited_fd, train
+from tests.run_cache import built_once
 
 REPO = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Under `flock /tmp/tui-ft-heavy.lock pytest -n 2` the lock is this process's, and the
+    xdist workers (which inherit no descriptors) would wait on it for ever: they take a
+    lock of this run instead, while the machine-wide one stays held for them."""
+    if hasattr(config, "workerinput") or os.environ.get("TUI_FT_HEAVY_LOCK"):
+        return
+    if inherited_fd(HEAVY_LOCK) is not None:
+        os.environ["TUI_FT_HEAVY_LOCK"] = f"{HEAVY_LOCK}.{os.getpid()}"
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the xdist_group marks
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     components.mark_folders(items, Path(__file__).resolve().parent)
+    components.group_for_xdist(items)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
+    """A heavy test (real training, llama.cpp) holds /tmp/tui-ft-heavy.lock from its set-up
+    (module and session fixtures included) to its teardown: one at a time on the machine."""
+    if not components.is_heavy(item):
+        yield
+        return
+    with heavy_lock():
+        yield
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -64,9 +88,7 @@ def demo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demo workspace built once for the whole session; treat it as read-only."""
     from tui_ft.demo.build import create_demo_workspace
 
-    root = tmp_path_factory.mktemp("demo")
-    create_demo_workspace(root)
-    return root
+    return built_once(tmp_path_factory, "demo", create_demo_workspace)
 
 
 @pytest.fixture
@@ -84,20 +106,25 @@ def demo_copy(demo_workspace: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_adapter(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The demo model trained once per session with the settings that learn (it answers
-    "TinyFT" by "tui-ft"): {'model', 'adapter', 'datasets', 'log'}. Read-only for tests."""
-    root = tmp_path_factory.mktemp("trained")
-    args = demo_args(
-        demo_workspace,
-        root / "adapter",
-        per_device_train_batch_size=8,
-        max_steps=150,
-        logging_steps=5,
-        save_strategy="no",
-        overwrite_output_dir=True,
-    )
-    with heavy_lock():
-        adapter = train(args, root / "train.yaml")
+    """The demo model trained once per test run (shared by xdist workers) with the settings
+    that learn (it answers "TinyFT" by "tui-ft"): {'model', 'adapter', 'datasets', 'log'}.
+    Read-only for tests."""
+
+    def build(root: Path) -> None:
+        args = demo_args(
+            demo_workspace,
+            root / "adapter",
+            per_device_train_batch_size=8,
+            max_steps=150,
+            logging_steps=5,
+            save_strategy="no",
+            overwrite_output_dir=True,
+        )
+        train(args, root / "train.yaml")
+
+    with heavy_lock():  # taken before the build's own lock, as every heavy test does
+        root = built_once(tmp_path_factory, "trained", build)
+    adapter = root / "adapter"
     return {
         "model": demo_workspace / "models" / "tiny-llama-demo",
         "adapter": adapter,

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.demo_training import demo_args
@@ -26,6 +27,7 @@ def _files(folder: Path) -> set[str]:
     return {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
 
 
+@pytest.mark.train  # a real LLaMA-Factory run: heavy, and fails where LF is missing
 def test_output_dir_is_honoured_like_llamafactory_cli(demo_copy: Path, tmp_path: Path) -> None:
     env = dict(os.environ, **ENV)
     lf_cwd, tui_cwd = tmp_path / "lf", tmp_path / "tui"

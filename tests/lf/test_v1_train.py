@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.datasets.test_v1 import SAMPLES
 from tui_ft.train.config import TrainConfig
 from tui_ft.train.validate import check_config
@@ -40,6 +42,7 @@ def test_v1_config_is_validated_by_v1_rules(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.train  # a real LLaMA-Factory run: heavy, and fails where LF is missing
 def test_v1_training_runs_with_use_v1(demo_copy: Path, tmp_path: Path) -> None:
     data = tmp_path / "v1.jsonl"
     data.write_text("".join(json.dumps(s) + "\n" for s in SAMPLES * 4))
