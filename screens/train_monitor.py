@@ -57,6 +57,15 @@ def gpu_text(sample: Sample | None, reason: str | None = None) -> str:
     return "\n".join(lines)
 
 
+def _set_text(panel: Static, text: str) -> None:
+    """Update a panel redrawn every second: a relayout of the screen only when the number of
+    rows it takes changes (the same lines with new figures keep its size)."""
+    width = max(1, panel.content_size.width)
+    rows = sum(max(1, -(-len(line) // width)) for line in text.split("\n"))
+    panel.update(text, layout=rows != getattr(panel, "_rows", None))
+    panel._rows = rows  # type: ignore[attr-defined]
+
+
 class RunMonitor(Vertical):
     class StatusRead(Message):
         def __init__(self, info: RunInfo, usage: DiskUsage | None, tail: list[str]) -> None:
@@ -259,11 +268,11 @@ class RunMonitor(Vertical):
         config = self.app.config  # type: ignore[attr-defined]
         m = compute_metrics(log, self.info, config.hourly_price)
         text = "\n".join(f"{k:<8}{v}" for k, v in m.lines(config.currency))
-        self.query_one("#mon-metrics", Static).update(text)
+        _set_text(self.query_one("#mon-metrics", Static), text)
         self.show_warnings()
 
     def show_gpu(self, sample: Sample | None, samples: list[Sample], reason: str | None) -> None:
-        self.query_one("#mon-gpu", Static).update(gpu_text(sample, reason))
+        _set_text(self.query_one("#mon-gpu", Static), gpu_text(sample, reason))
         self._gpu_warnings = gpu_idle_warnings(samples) if self.info and self.info.alive else []
         self.show_warnings()
 
