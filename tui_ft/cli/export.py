@@ -7,12 +7,11 @@ on a remote box to read and test GGUF files where they are.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from tui_ft.cli.common import CLIError, host_from_args, load_config
+from tui_ft.cli.common import CLIError, host_from_args, host_path, load_config
 from tui_ft.cli.gguf_run import run_gguf_cmd
 from tui_ft.cli.gguf_tools import (
     run_check_template_cmd,
@@ -121,11 +120,10 @@ def run_export_cmd(args: argparse.Namespace) -> int:
 
     host = host_from_args(args, load_config())
     spec = ExportSpec(
-        model=os.path.abspath(args.model) if not host.is_remote else args.model,
-        adapter=(os.path.abspath(args.adapter) if not host.is_remote else args.adapter)
-        if args.adapter
-        else None,
-        export_dir=os.path.abspath(args.out) if not host.is_remote else args.out,
+        # on a box, relative paths mean its workspace (host_path), as for every --host command
+        model=host_path(args, host, args.model, "models"),
+        adapter=host_path(args, host, args.adapter, "runs") if args.adapter else None,
+        export_dir=host_path(args, host, args.out, "exports"),
         template=args.template,
         export_size=args.size,
         export_device=args.device,

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from tui_ft.cli.common import CLIError, host_from_args, load_config
+from tui_ft.cli.common import CLIError, host_from_args, host_path, load_config
 
 
 def run_gguf_cmd(args: argparse.Namespace) -> int:
@@ -24,23 +24,26 @@ def run_gguf_cmd(args: argparse.Namespace) -> int:
     host = host_from_args(args, config)
     local = not host.is_remote
 
-    def path(p: str | None) -> str | None:
-        return os.path.abspath(p) if p and local else p
+    def path(p: str | None, *under: str) -> str | None:
+        # on a box, relative means the box's workspace, never its user's home
+        return host_path(args, host, p, *under) if p else None
 
-    model, out = str(path(args.model)), str(path(args.out))
+    model, out = str(path(args.model, "models")), str(path(args.out, "exports"))
     try:
         refuse_iquants([q.upper() for q in args.quant or []], args.imatrix)
     except GGUFError as exc:
         raise CLIError(str(exc), 1) from exc
     if not host.exists(f"{model.rstrip('/')}/config.json"):  # before any download or build
         raise CLIError(f"{model}: not a Hugging Face model folder (no config.json)", 1)
-    template = args.template or _recorded_template(host, model, path(args.adapter))
+    template = args.template or _recorded_template(host, model, path(args.adapter, "runs"))
     if args.modelfile and not template:
         raise CLIError(f"{model} records no template: pass --template (e.g. default, qwen)")
     spec = GGUFSpec(
         model=model, out=out, outtype=args.outtype, quants=[q.upper() for q in args.quant or []],
-        adapter=path(args.adapter), base_gguf=path(args.base_gguf), modelfile=args.modelfile,
-        template=template, perplexity_data=path(args.perplexity), imatrix=path(args.imatrix),
+        adapter=path(args.adapter, "runs"), base_gguf=path(args.base_gguf, "exports"),
+        modelfile=args.modelfile,
+        template=template, perplexity_data=path(args.perplexity, "datasets"),
+        imatrix=path(args.imatrix, "datasets"),
     )  # fmt: skip
     data = spec.perplexity_data
     try:

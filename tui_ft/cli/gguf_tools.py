@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 
-from tui_ft.cli.common import CLIError, host_from_args, load_config
+from tui_ft.cli.common import CLIError, host_from_args, host_path, load_config
 
 
 def run_check_template_cmd(args: argparse.Namespace) -> int:
@@ -58,7 +57,7 @@ def run_info_cmd(args: argparse.Namespace) -> int:
 
     host = host_from_args(args, load_config())  # the file is where the host is: on the box
     try:
-        info = info_on(host, os.path.abspath(args.file) if not host.is_remote else args.file)
+        info = info_on(host, host_path(args, host, args.file, "exports"))
     except GGUFError as exc:
         raise CLIError(str(exc), 1) from exc
     finally:
@@ -83,7 +82,11 @@ def run_verify_cmd(args: argparse.Namespace) -> int:
     host = host_from_args(args, load_config())
     try:
         if host.is_remote:  # load and generate on the box, where the file and llama.cpp are
-            report = verify_on(host, args.file, args.hf)
+            report = verify_on(
+                host,
+                host_path(args, host, args.file, "exports"),
+                host_path(args, host, args.hf, "models") if args.hf else None,
+            )
         else:
             from tui_ft.gguf.verify import verify_gguf
 
