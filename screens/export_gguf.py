@@ -137,12 +137,13 @@ class GGUFForm(AreaScreen):
         except Exception as exc:  # shown to the user
             self.post_message(self.ConvertDone(None, str(exc)))
             return
-        if not outcome.error:  # the recipe schema's gguf fields (no adapter/imatrix there yet)
+        if not outcome.error:  # every input of the run, so a replay makes the same files
             spec = job.spec
             tui.recorder.record(
                 "gguf", model=spec.model, out=spec.out, outtype=spec.outtype,
-                quant=spec.quants[0] if spec.quants else None, modelfile=spec.modelfile,
-                template=spec.template,
+                quant=list(spec.quants) or None, modelfile=spec.modelfile,
+                template=spec.template, adapter=spec.adapter, base_gguf=spec.base_gguf,
+                perplexity=spec.perplexity_data, imatrix=spec.imatrix, verify=job.verify or None,
             )  # fmt: skip
         self.post_message(self.ConvertDone(outcome, outcome.error))
 

@@ -81,3 +81,20 @@ def test_each_step_meets_its_own_validator(demo_workspace: Path, tmp_path: Path)
     assert f"{recipe}:4: step 'dataset' field 'file': {data}:1 record 0 field output" in (
         val.stderr
     )
+
+
+def test_gguf_step_takes_every_export_input(demo_workspace: Path, tmp_path: Path) -> None:
+    """A recorded Export run (several quants, imatrix, perplexity) replays the same command."""
+    data = tmp_path / "data.json"
+    ok = _dry_run(tmp_path, demo_workspace, quant=f"[Q8_0, IQ4_NL]\n    imatrix: {data}")
+    assert ok.returncode == 0, ok.stderr
+    plans = [json.loads(line) for line in ok.stdout.splitlines()]
+    command = next(p["command"] for p in plans if p.get("step") == "gguf")
+    assert "--quant Q8_0 --quant IQ4_NL" in command and f"--imatrix {data}" in command
+
+    recipe = tmp_path / "deep.yaml"
+    bad = _dry_run(tmp_path, demo_workspace, quant="[Q8_0, IQ4_NL]")
+    assert f"{recipe}:17: step 'gguf' field 'quant': IQ4_NL needs an importance matrix" in (
+        bad.stderr
+    )
+    assert bad.returncode == 2

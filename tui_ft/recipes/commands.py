@@ -104,9 +104,13 @@ def export(a: dict[str, Any]) -> list[Argv]:
 
 def gguf(a: dict[str, Any]) -> list[Argv]:
     argv = ["gguf", a["model"], "--out", a["out"]]
-    for key in ("outtype", "quant", "template"):
-        _flag(argv, "--" + key, a.get(key))
+    quants = a.get("quant") or []
+    for quant in [quants] if isinstance(quants, str) else quants:
+        argv += ["--quant", str(quant)]
+    for key in ("outtype", "template", "adapter", "base_gguf", "perplexity", "imatrix"):
+        _flag(argv, "--" + key.replace("_", "-"), a.get(key))
     _flag(argv, "--modelfile", a.get("modelfile"))
+    _flag(argv, "--verify", a.get("verify"))
     return [argv]
 
 

@@ -150,11 +150,17 @@ class DeepCheck:
         from tui_ft.gguf.quantize import IQ_TYPES, QUANT_TYPES
 
         self._model_step(step)
-        quant = step.args.get("quant")
-        if quant and str(quant).upper() not in (*QUANT_TYPES, *IQ_TYPES):
-            raise self.fail(
-                step, "quant", f"{quant!r} is not a llama-quantize type ({', '.join(QUANT_TYPES)})"
-            )
+        quants = step.args.get("quant") or []
+        for quant in [quants] if isinstance(quants, str) else quants:
+            if str(quant).upper() not in (*QUANT_TYPES, *IQ_TYPES):
+                raise self.fail(
+                    step, "quant",
+                    f"{quant!r} is not a llama-quantize type ({', '.join(QUANT_TYPES)})",
+                )  # fmt: skip
+            if str(quant).upper() in IQ_TYPES and not step.args.get("imatrix"):
+                raise self.fail(
+                    step, "quant", f"{quant} needs an importance matrix: add imatrix: DATASET"
+                )
         if not str(step.args["out"]).endswith(".gguf"):
             raise self.fail(step, "out", f"{step.args['out']!r} must end in .gguf")
 
