@@ -66,7 +66,7 @@ class PredictPane(Vertical):
             yield Button("Load results", id="eval-load")
         with Horizontal(id="eval-state"):
             yield Static("no evaluation yet", id="eval-status")
-            yield QuietProgressBar(id="eval-progress")
+            yield QuietProgressBar(total=1, id="eval-progress")  # idle: empty, not animated
         yield DataTable(id="eval-metrics", cursor_type="none", show_cursor=False)
         yield DataTable(id="eval-preds", cursor_type="row", zebra_stripes=True)
         yield Static("", id="eval-diff")

@@ -141,3 +141,24 @@ def test_snapshot_environment(snap_compare, demo_copy):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(130, 60), run_before=run_before)
+
+
+def fast_timers(app) -> list[str]:
+    """Timers that wake the app more than twice a second (animations), by widget."""
+    found = []
+    for node in [app, *app._registry]:
+        for timer in list(getattr(node, "_timers", [])):
+            if timer._active.is_set() and timer._interval < 0.5:
+                found.append(f"{type(node).__name__}#{node.id}: {timer.name}")
+    return found
+
+
+async def test_idle_environment_animates_nothing(demo_copy):
+    """No animation without work: the hidden verify bar neither animates nor ticks."""
+    app = make_app(demo_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.5)
+        assert fast_timers(app) == []
+        bar = app.screen.query_one("#verify-progress")
+        assert not [t for t in bar._timers if t._active.is_set()]  # no 1 s ETA tick either

@@ -209,3 +209,17 @@ async def test_adapter_picker_fills_adapter_model_and_template(tmp_path):
         assert screen.query_one("#chat-model").value == f"{tmp_path}/models/base-a"
         assert screen.query_one("#chat-template").value == "qwen"
         assert app.focused is screen.query_one("#chat-adapter")
+
+
+async def test_idle_evaluate_tab_bar_is_still(tmp_path):
+    """The predict bar on screen with no evaluation running neither animates nor ticks."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.screen.action_show_tab("tab-eval")
+        await pilot.pause(0.5)
+        bar = app.screen.query_one("#eval-progress")
+        assert bar.region.height > 0  # on screen
+        inner = bar.query_one("#bar")
+        assert not [t for t in inner._timers if t._active.is_set()]  # no 15 fps animation
+        assert not [t for t in bar._timers if t._active.is_set()]  # no 1 s ETA tick
