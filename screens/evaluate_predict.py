@@ -147,15 +147,22 @@ class PredictPane(Vertical):
             return
         self.load_results(msg.output_dir)
 
+    @work(thread=True, exclusive=True, group="eval-results")
     def load_results(self, output_dir: str) -> None:
+        """Read the metrics and predictions through the host, off the UI thread."""
         host = self.screen.tui.host  # type: ignore[attr-defined]
-        status = self.query_one("#eval-status", Static)
         try:
             metrics = load_metrics(host, output_dir)
-            self.predictions = load_predictions(host, output_dir)
+            predictions = load_predictions(host, output_dir)
         except EvalError as exc:
-            status.update(f"[red]{exc}[/red]")
+            status = self.query_one("#eval-status", Static)
+            self.app.call_from_thread(status.update, f"[red]{exc}[/red]")
             return
+        self.app.call_from_thread(self._show_results, metrics, predictions)
+
+    def _show_results(self, metrics: dict[str, float], predictions: list[Prediction]) -> None:
+        self.predictions = predictions
+        status = self.query_one("#eval-status", Static)
         table = self.query_one("#eval-metrics", DataTable)
         table.clear()
         exact = sum(p.exact for p in self.predictions)

@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Log, Static, TextArea
 
 from screens.base import AreaScreen
+from tui_ft.host.base import HostError
 from tui_ft.recipes import RecipeError, parse_recipe
 from tui_ft.recipes.replay import Replayer, ReplayFailed
 from tui_ft.recipes.state import ReplayState
@@ -91,12 +92,23 @@ class RecipesScreen(AreaScreen):
         entry = next(e for e in self.entries if e.path == event.row_key.value)
         self.open_entry(entry)
 
+    @work(thread=True, exclusive=True, group="recipe-file")
     def open_entry(self, entry: RecipeEntry) -> None:
-        self.query_one("#recipe-editor", TextArea).text = read_recipe_text(
-            self.tui.workspace, entry
-        )
-        self.query_one("#recipe-name", Input).value = entry.name
+        """Read the recipe through the host (round trips over SSH), show it on the UI thread."""
+        try:
+            text = read_recipe_text(self.tui.workspace, entry)
+        except (OSError, HostError) as exc:
+            self.app.call_from_thread(self._say, f"[red]{exc}[/]")
+            return
+        self.app.call_from_thread(self._opened, entry.name, text)
+
+    def _opened(self, name: str, text: str) -> None:
+        self.query_one("#recipe-editor", TextArea).text = text
+        self.query_one("#recipe-name", Input).value = name
         self.validate()
+
+    def _say(self, text: str) -> None:
+        self.query_one("#recipe-status", Static).update(text)
 
     def validate(self):
         """Parse the editor's text; show the steps with their replay state, or the error."""
@@ -132,11 +144,17 @@ class RecipesScreen(AreaScreen):
             return
         if self.validate() is None:
             return  # never save a recipe that does not parse
-        path = save_recipe(
-            self.tui.workspace, name, self.query_one("#recipe-editor", TextArea).text
-        )
-        self.query_one("#recipe-status", Static).update(f"[green]saved[/] {path}")
-        self.refresh_list()
+        self.write_recipe(name, self.query_one("#recipe-editor", TextArea).text)
+
+    @work(thread=True, exclusive=True, group="recipe-file")
+    def write_recipe(self, name: str, text: str) -> None:
+        try:
+            path = save_recipe(self.tui.workspace, name, text)
+        except (OSError, HostError) as exc:
+            self.app.call_from_thread(self._say, f"[red]{exc}[/]")
+            return
+        self.app.call_from_thread(self._say, f"[green]saved[/] {path}")
+        self.app.call_from_thread(self.refresh_list)
 
     @on(Button.Pressed, "#record")
     def _record(self) -> None:

@@ -138,6 +138,7 @@ async def test_evaluate_tab_shows_metrics_and_diff(tmp_path):
         await pilot.pause()
         screen.query_one("#eval-output").value = str(tmp_path / "evals" / "e1")
         await pilot.click("#eval-load")
+        await app.workers.wait_for_complete()  # the results are read in a worker
         await pilot.pause()
         assert "done: 3 predictions" in str(screen.query_one("#eval-status").render())
         metrics = screen.query_one("#eval-metrics")
@@ -162,6 +163,8 @@ def test_snapshot_evaluate_tab(snap_compare, tmp_path_factory):
             screen.query_one(wid).value = "tiny-llama-demo"
         screen.query_one("#eval-dataset").value = "identity_demo"
         screen.query_one(PredictPaneType).load_results(str(root / "evals" / "e1"))
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
         screen.query_one("#eval-output").value = "evals/e1"
         screen.query_one("#eval-preds").focus()
         await pilot.press("down")
