@@ -1,0 +1,39 @@
+"""The Train form's pickers over SSH: the lists are the box's (its workspace's models and
+registered datasets), read in workers through the real sshd, chosen by keys alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input
+
+from screens.app import TuiFtApp
+from screens.pickers.base import Picker
+from tests.train.test_pickers_screen import picker_rows, until
+from tui_ft.config import Config
+from tui_ft.workspace import Workspace
+
+
+async def test_model_and_dataset_pickers_list_the_box(ssh_host, box_demo_copy: Path):
+    root = str(box_demo_copy)
+    app = TuiFtApp(
+        config=Config(workspace=root),
+        host=ssh_host,
+        workspace=Workspace(ssh_host, root),
+        start_mode="train",
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        model = app.screen.query_one("#f-model_name_or_path", Input)
+        await until(pilot, lambda: model.value, "the box's first model", timeout=120)
+        await pilot.press("escape", "ctrl+o")
+        await until(pilot, lambda: picker_rows(app), "the box's models", timeout=120)
+        assert "tiny-llama-demo" in picker_rows(app)[0]
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, Picker), "the model picked")
+        assert model.value == f"{root}/models/tiny-llama-demo"
+
+        await pilot.press("tab", "tab", "ctrl+o")
+        await until(pilot, lambda: picker_rows(app), "the box's datasets", timeout=120)
+        assert any(r.startswith("ok ") and "identity_demo" in r for r in picker_rows(app))
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, Picker), "the picker closed")
