@@ -10,6 +10,7 @@ import asyncio
 import json
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, Label
 
 from screens.pickers.base import Picker
@@ -159,3 +160,38 @@ async def test_invalid_field_shows_its_error_beside_it(demo_copy: Path):
         await until(pilot, lambda: lr_error.display, "the learning-rate error")
         assert "must be > 0" in str(lr_error.render())
     assert not list((demo_copy / "runs").glob("*/training_args.yaml"))
+
+
+def small_workspace(root: Path) -> None:
+    """Fixed content for the pictures: two tiny models, two datasets (one file missing)."""
+    for name in ("alpha", "org/beta-7b-instruct"):
+        (root / "models" / name).mkdir(parents=True)
+        (root / "models" / name / "config.json").write_text("{}")
+    (root / "datasets").mkdir()
+    (root / "datasets" / "chat.json").write_text("[]")
+    info = {"chat": {"file_name": "chat.json"}, "gone": {"file_name": "missing.json"}}
+    (root / "datasets" / "dataset_info.json").write_text(json.dumps(info))
+    for sub in ("runs", "exports"):
+        (root / sub).mkdir()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("kind", ["model", "data"])
+def test_picker_snapshot(snap_compare, tmp_path, monkeypatch, size, kind):
+    small_workspace(tmp_path / "ws")
+    monkeypatch.chdir(tmp_path)  # a relative workspace: no machine path in the picture
+    app = local_app("ws", "train")
+
+    async def run_before(pilot) -> None:
+        await until(pilot, lambda: field(app, "model_name_or_path").value, "the first model")
+        await pilot.press("escape", "ctrl+o")  # the model picker
+        await until(pilot, lambda: picker_rows(app), "the model picker's rows")
+        if kind == "data":  # back on the model field, two fields on: the datasets
+            await pilot.press("escape")
+            await until(pilot, lambda: not isinstance(app.screen, Picker), "the picker closed")
+            await pilot.press("tab", "tab", "ctrl+o")
+            await until(pilot, lambda: "Datasets" in str(app.screen.TITLE), "the dataset picker")
+            await until(pilot, lambda: picker_rows(app), "the dataset picker's rows")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
