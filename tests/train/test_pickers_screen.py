@@ -108,6 +108,28 @@ async def test_template_picker_offers_llamafactory_templates(demo_copy: Path):
         assert field(app, "template").value == "qwen2_vl"
 
 
+async def test_template_picker_puts_the_models_own_template_first(demo_copy: Path):
+    """As LlamaBoard does: the model's name picks its template, first and highlighted."""
+    qwen = demo_copy / "models" / "Qwen2.5-7B-Instruct"
+    qwen.mkdir()
+    (qwen / "config.json").write_text("{}")
+    app = local_app(demo_copy, "train")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: field(app, "model_name_or_path").value, "the first model")
+        await pilot.press("escape", "ctrl+o")
+        await until(pilot, lambda: len(picker_rows(app)) == 2, "the models")
+        await pilot.press("slash", *"qwen", "enter")
+        await until(pilot, lambda: field(app, "model_name_or_path").value == str(qwen), "qwen")
+        await until(pilot, lambda: field(app, "template").value == "qwen", "the suggestion")
+        await pilot.press("tab", "ctrl+o")
+        await until(pilot, lambda: len(picker_rows(app)) > 20, "LLaMA-Factory's templates")
+        assert picker_rows(app)[0].startswith("qwen") and "for this model" in picker_rows(app)[0]
+        assert app.screen.query_one("#picker-list").highlighted == 0
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, Picker), "the template picked")
+        assert field(app, "template").value == "qwen"
+
+
 async def test_clone_run_fills_the_form_from_its_saved_config(demo_copy: Path):
     run = demo_copy / "runs" / "20261125-100000-earlier"
     (run / "output").mkdir(parents=True)
