@@ -54,9 +54,10 @@ class AdapterPicker(Picker[AdapterInfo]):
         from tui_ft.export.adapters import list_adapters
         from tui_ft.train.discover import list_runs, runs_view
 
-        runs = {r.run_id: r for r in list_runs(self.workspace)}  # one read over SSH
+        view = runs_view(self.workspace)  # over SSH: every run folder in one read, used twice
+        runs = {r.run_id: r for r in list_runs(view)}
         rows = []
-        for ad in list_adapters(runs_view(self.workspace)):  # and one more for the adapters
+        for ad in list_adapters(view):
             run = runs.get(ad.run_id)
             state, loss = (run.state, run.last_loss) if run else ("", None)
             rows.append(Row(f"{state:<9} {_loss(loss):>9}  {ad.label}", ad, ad.label))

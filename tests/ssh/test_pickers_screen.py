@@ -37,3 +37,27 @@ async def test_model_and_dataset_pickers_list_the_box(ssh_host, box_demo_copy: P
         assert any(r.startswith("ok ") and "identity_demo" in r for r in picker_rows(app))
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, Picker), "the picker closed")
+
+
+async def test_adapter_picker_lists_the_box_runs(ssh_host, box, box_demo_copy: Path):
+    from tests.evaluate.test_screen import fake_run_with_adapters
+
+    fake_run_with_adapters(box_demo_copy, "20261125-100000-run-a", 1.2345)
+    box.chown(box_demo_copy)
+    root = str(box_demo_copy)
+    app = TuiFtApp(
+        config=Config(workspace=root),
+        host=ssh_host,
+        workspace=Workspace(ssh_host, root),
+        start_mode="evaluate",
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("escape", "ctrl+o")
+        await until(pilot, lambda: picker_rows(app), "the box's adapters", timeout=120)
+        rows = picker_rows(app)
+        assert len(rows) == 2 and all("finished" in r and "1.2345" in r for r in rows), rows
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, Picker), "the adapter picked")
+        adapter = app.screen.query_one("#chat-adapter", Input).value
+        assert adapter == f"{root}/runs/20261125-100000-run-a/output"
