@@ -66,3 +66,22 @@ async def test_filter_jump_follow_copy(tmp_path: Path):
 
         await pilot.press("y")
         assert app.clipboard == "\n".join(TRACEBACK)
+
+
+async def test_an_ended_runs_monitor_samples_nothing(tmp_path: Path):
+    """No work behind it, no timer: the Monitor of an ended run stops the GPU/CPU sampler."""
+    broken_run(tmp_path / "ws")
+    app = local_app(tmp_path / "ws", "runs")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.active_run = RUN
+        await pilot.press("3")
+        await settle(app, pilot)
+        screen = app.screen
+        monitor = screen.query_one("#train-monitor")
+        for _ in range(100):
+            if monitor.info is not None and screen.sampler._thread is None:
+                break
+            await pilot.pause(0.1)
+        assert monitor.info.state == "failed"
+        assert screen.sampler._thread is None  # the sampler thread has stopped
+        assert not screen._gpu_timer._active.is_set()  # and the panel's tick is paused
