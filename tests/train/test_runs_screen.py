@@ -61,7 +61,7 @@ async def test_runs_table_states_and_delete(runs_ws):
         assert [r[1] for r in rows] == ["20261124-101500-demo", "20261124-090000-killed"]
         assert rows[0][2] == "finished" and rows[0][3] == "60/60"
         assert rows[0][4] == "2.9723" and rows[0][5] == "2:05"
-        assert rows[1][2] == "killed, resumable from checkpoint-10" and rows[1][5] == "1:35"
+        assert rows[1][2] == "dead, resumable from checkpoint-10" and rows[1][5] == "1:35"
         # mark the second run too: both curves in the plot
         await pilot.press("down", "space")
         await app.workers.wait_for_complete()
