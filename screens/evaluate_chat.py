@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
 
+from screens.widgets.quiet_progress import QuietProgressBar
 from tui_ft.chat.base import ChatBackend, ChatError, ChatParams, ReplyCut
 from tui_ft.chat.server import LlamaFactoryServer
 
@@ -125,7 +126,7 @@ class ChatPane(Vertical):
             yield Input("128", placeholder="max_new_tokens", id="chat-max-tokens")
         with Horizontal(id="chat-state"):
             yield Static("no model started", id="chat-status")
-            yield ProgressBar(id="chat-progress", show_eta=False, show_percentage=False)
+            yield QuietProgressBar(id="chat-progress", show_percentage=False)
         yield Horizontal(id="chat-columns")
         yield Input(placeholder="message (enter sends)", id="chat-prompt", disabled=True)
 

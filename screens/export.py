@@ -21,6 +21,7 @@ from textual.widgets import Button, Input, ProgressBar, RichLog, Select, Static
 from screens.export_gguf import GGUFForm, field
 from screens.export_sources import SourcesMixin
 from screens.pickers.fields import PICK_BINDING, PickFields
+from screens.widgets.quiet_progress import QuietProgressBar
 
 
 class ExportScreen(PickFields, SourcesMixin, GGUFForm):
@@ -80,7 +81,7 @@ class ExportScreen(PickFields, SourcesMixin, GGUFForm):
                 yield from self.compose_gguf_form()
             with Vertical(id="export-results"):
                 yield Static("", id="step")
-                yield ProgressBar(total=1.0, show_eta=False, id="progress")
+                yield QuietProgressBar(total=1.0, id="progress")
                 yield from self.compose_gguf_results()
 
     def on_mount(self) -> None:

@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Log, ProgressBar, Static
 
+from screens.widgets.quiet_progress import QuietProgressBar
 from tui_ft import __version__
 
 if TYPE_CHECKING:
@@ -131,7 +132,7 @@ class SetupOffer(ModalScreen[bool]):
             with Horizontal(id="setup-buttons"):
                 yield Button("Set up (y)", id="setup-yes", variant="primary", compact=True)
                 yield Button("Connect without (n)", id="setup-no", compact=True)
-            yield ProgressBar(total=STAGES, id="setup-progress", show_eta=False)
+            yield QuietProgressBar(total=STAGES, id="setup-progress")
             yield Static("", id="setup-status")
             yield Log(id="setup-log", max_lines=400)
         yield Footer(compact=True, show_command_palette=False)
