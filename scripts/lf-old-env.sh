@@ -37,8 +37,10 @@ MPY=$MAIN/bin/python
 pyver=$("$MPY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 torchver=$("$MPY" -c 'import importlib.metadata as m; print(m.version("torch"))')
 main_site=$("$MPY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
-key=$(printf '%s\n' "$LF" "$pyver" "$torchver" "$main_site" "${PINS[@]}" | cat - "$0" \
-  | sha256sum | cut -c1-12)
+# The main venv's path is not in the key: the release venv reaches it through
+# $TUI_FT_MAIN_SITE (tests/lfold sets it), so a fresh clone (CI) reuses the cached build.
+export TUI_FT_MAIN_SITE=$main_site
+key=$(printf '%s\n' "$LF" "$pyver" "$torchver" "${PINS[@]}" | cat - "$0" | sha256sum | cut -c1-12)
 ROOT=${TUI_FT_CACHE:-$HOME/.cache/tui-ft}/lf-old/lf$LF-py$pyver-torch$torchver-$key
 REL=$ROOT/release
 EDIT=$ROOT/editable
@@ -68,6 +70,9 @@ echo "lf-old-env: [1/4] venv for LLaMA-Factory $LF (Python $pyver, torch $torchv
 rm -rf "$REL" "$EDIT"
 "$MPY" -m venv "$REL"
 rel_site=$(chain "$REL" "$main_site")
+# The main venv of whoever runs it, else the one it was built from.
+printf 'import os, site; site.addsitedir(os.environ.get("TUI_FT_MAIN_SITE") or %s)\n' \
+  "'$main_site'" > "$rel_site/zz_tui_ft_chain.pth"
 echo "lf-old-env: [2/4] llamafactory==$LF and ${PINS[*]} ..." >&2
 # --no-deps for LLaMA-Factory itself, as scripts/setup.sh does: its gradio/librosa/av pins
 # are for the web UI and multimodal data, not text training. It and trl 0.9.6 also declare

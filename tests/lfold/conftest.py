@@ -9,12 +9,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+MAIN_SITE = sysconfig.get_paths()["purelib"]
+"""This venv's site-packages: the old venvs take torch and tui-ft from it (TUI_FT_MAIN_SITE,
+read by their .pth; scripts/lf-old-env.sh), whichever checkout built them."""
 VERSIONS = ("0.9.3", "0.9.2")
 """The releases tested: the oldest tui-ft supports, and 0.9.3 (the last for Python 3.9/3.10)."""
 
@@ -34,6 +38,7 @@ class OldEnv:
             PATH=f"{python.parent}{os.pathsep}{os.environ.get('PATH', '')}",
             TUI_FT_CONFIG=str(home / "config.yaml"),
             TUI_FT_WORKSPACE=str(home / "ws"),
+            TUI_FT_MAIN_SITE=MAIN_SITE,
             HF_HUB_OFFLINE="1",
             TOKENIZERS_PARALLELISM="false",
             OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "2"),
@@ -43,6 +48,7 @@ class OldEnv:
 @pytest.fixture(scope="session", params=VERSIONS)
 def old_env(request: pytest.FixtureRequest) -> OldEnv:
     version = request.param
+    os.environ["TUI_FT_MAIN_SITE"] = MAIN_SITE  # every run of an old venv, pip's included
     script = REPO / "scripts" / "lf-old-env.sh"
     res = subprocess.run(
         ["bash", str(script)],
