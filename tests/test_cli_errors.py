@@ -37,8 +37,6 @@ LOCAL_ONLY = {
 CONTENT_BLIND = {"multinode-fingerprint"}
 # Linters: their report of the file's problems (stdout, exit 1) is the message.
 REPORTERS = {"data lint"}
-# Known multi-line messages from files other owners are changing; strict: once fixed, go.
-PENDING: dict[tuple[str, str], str] = {}
 # Arguments for the unknown-host case where a file of the command's own kind is needed.
 HOST_ARGS = {"replay": ["replay", "demo"]}
 # Optional arguments that would otherwise make a command act on this environment.
@@ -198,17 +196,10 @@ def test_bad_files_give_one_line(case, cli_env, tmp_path):
             argvs.append(argv)
             names.append(name)
     assert len(argvs) >= 20
-    problems, pending = [], []
+    problems = []
     for name, outcome in zip(names, run_all(argvs, cli_env), strict=True):
-        found = outcome.problems(report=path if name in REPORTERS else None)
-        if (case, name) in PENDING:
-            assert found, f"{name} is fixed: remove it from PENDING"
-            pending.append(f"{name}: {PENDING[case, name]}")
-        else:
-            problems += found
+        problems += outcome.problems(report=path if name in REPORTERS else None)
     assert not problems, "\n".join(problems)
-    if pending:
-        pytest.xfail("; ".join(pending))
 
 
 # (alias, what the one line says, exit code): a name nothing resolves, a port nobody
