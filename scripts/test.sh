@@ -6,11 +6,12 @@ bash scripts/ensure-sshd.sh
 # Two pytest-xdist workers (TUI_FT_TEST_WORKERS=0: none). `loadgroup` sends every heavy test
 # (real training, llama.cpp) to one worker, the others by module to whichever is free
 # (tests/components.py: group_for_xdist). One OpenMP thread each: a 2-thread torch beside a
-# busy core can crawl (2 s a demo step, seen in tests/lfold on a loaded 2-core box).
+# busy core can crawl (2 s a demo step, seen in tests/lfold on a loaded 2-core box); set
+# here, not inherited, so a shell's OMP_NUM_THREADS cannot bring the crawl back.
 workers=${TUI_FT_TEST_WORKERS:-2}
 threads=1
 [ "$workers" != 0 ] || threads=2
-export OMP_NUM_THREADS=${OMP_NUM_THREADS:-$threads} HF_HUB_OFFLINE=1 TOKENIZERS_PARALLELISM=false
+export OMP_NUM_THREADS=$threads HF_HUB_OFFLINE=1 TOKENIZERS_PARALLELISM=false
 .venv/bin/ruff check tui_ft screens tests benchmarks
 .venv/bin/ruff format --check -q tui_ft screens tests benchmarks
 xdist=(-n "$workers" --dist loadgroup)
