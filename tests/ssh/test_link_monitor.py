@@ -54,6 +54,9 @@ async def test_monitor_resumes_every_step_once(proxied_host, link_proxy, box_dem
                 await until(pilot, lambda s=seen: points() > s, 120, "a new point after return")
                 times[f"return after {how} -> live monitor"] = time.monotonic() - t0
             await until(pilot, lambda: host.link_state == "up", 60, "the link back")
+            # the banner of this fault must be gone before the next one, or a loaded box
+            # could read it as the next fault's and restore before anyone noticed that
+            await until(pilot, lambda: not banner_shown(app), 30, "the banner gone")
         print("link times:", {k: round(v, 2) for k, v in times.items()})
         exit_code = box_demo_copy / "runs" / paths.run_id / "exit_code"
         await until(pilot, exit_code.exists, 600, "the run to finish")
