@@ -7,21 +7,14 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from screens.app import TuiFtApp
 from screens.pickers.base import Picker
+from tests.ssh.test_link_tui import box_app
 from tests.train.test_pickers_screen import picker_rows, until
-from tui_ft.config import Config
-from tui_ft.workspace import Workspace
 
 
 async def test_model_and_dataset_pickers_list_the_box(ssh_host, box_demo_copy: Path):
     root = str(box_demo_copy)
-    app = TuiFtApp(
-        config=Config(workspace=root),
-        host=ssh_host,
-        workspace=Workspace(ssh_host, root),
-        start_mode="train",
-    )
+    app = box_app(ssh_host, root, mode="train")
     async with app.run_test(size=(120, 40)) as pilot:
         model = app.screen.query_one("#f-model_name_or_path", Input)
         await until(pilot, lambda: model.value, "the box's first model", timeout=120)
@@ -45,12 +38,7 @@ async def test_adapter_picker_lists_the_box_runs(ssh_host, box, box_demo_copy: P
     fake_run_with_adapters(box_demo_copy, "20261125-100000-run-a", 1.2345)
     box.chown(box_demo_copy)
     root = str(box_demo_copy)
-    app = TuiFtApp(
-        config=Config(workspace=root),
-        host=ssh_host,
-        workspace=Workspace(ssh_host, root),
-        start_mode="evaluate",
-    )
+    app = box_app(ssh_host, root, mode="evaluate")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("escape", "ctrl+o")
