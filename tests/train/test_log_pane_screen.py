@@ -4,7 +4,10 @@ follow, `y` copies the traceback (OSC 52)."""
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from textual.widgets import Input, Log
 
@@ -32,14 +35,20 @@ def broken_run(ws: Path) -> None:
     (root / "exit_code").write_text("1\n")
 
 
-async def test_filter_jump_follow_copy(tmp_path: Path):
+@asynccontextmanager
+async def failed_run_on_train(tmp_path: Path) -> AsyncIterator[tuple[Any, Any, Any]]:
+    """The app on Train, monitoring the failed run (its log ends in a traceback)."""
     broken_run(tmp_path / "ws")
     app = local_app(tmp_path / "ws", "runs")
     async with app.run_test(size=(120, 40)) as pilot:
         app.active_run = RUN
         await pilot.press("3")
         await settle(app, pilot)
-        screen = app.screen
+        yield app, pilot, app.screen
+
+
+async def test_filter_jump_follow_copy(tmp_path: Path):
+    async with failed_run_on_train(tmp_path) as (app, pilot, screen):
         log = screen.query_one("#mon-log", Log)
         for _ in range(50):
             if log.line_count >= 33:
@@ -70,13 +79,7 @@ async def test_filter_jump_follow_copy(tmp_path: Path):
 
 async def test_an_ended_runs_monitor_samples_nothing(tmp_path: Path):
     """No work behind it, no timer: the Monitor of an ended run stops the GPU/CPU sampler."""
-    broken_run(tmp_path / "ws")
-    app = local_app(tmp_path / "ws", "runs")
-    async with app.run_test(size=(120, 40)) as pilot:
-        app.active_run = RUN
-        await pilot.press("3")
-        await settle(app, pilot)
-        screen = app.screen
+    async with failed_run_on_train(tmp_path) as (_app, pilot, screen):
         monitor = screen.query_one("#train-monitor")
         for _ in range(100):
             if monitor.info is not None and screen.sampler._thread is None:
