@@ -7,7 +7,9 @@ Enter picks and the field is filled; `k` clones a run's saved configuration.
 from __future__ import annotations
 
 import asyncio
+import html
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -37,6 +39,19 @@ def picker_rows(app) -> list[str]:
 
 def field(app, name: str) -> Input:
     return app.screen.query_one(f"#f-{name}", Input)
+
+
+def seen(app, word: str) -> tuple[int, str] | None:
+    """Where the user sees `word` on the terminal, as (row, text colour): read from the
+    exported screenshot, so it holds exactly what is painted, screens behind a modal too."""
+    svg = app.export_screenshot()
+    colours = dict(re.findall(r"\.([\w-]+) \{ fill: (#[0-9a-f]{6})", svg))
+    for cls, line, text in re.findall(
+        r'<text class="([\w-]+)"[^>]*clip-path="url\(#[\w-]*line-(\d+)\)">([^<]*)</text>', svg
+    ):
+        if word in html.unescape(text).replace("\xa0", " "):
+            return int(line), colours.get(cls, "")
+    return None
 
 
 def register_second_dataset(root: Path) -> None:
@@ -92,6 +107,26 @@ async def test_model_and_dataset_pickers_by_keys(demo_copy: Path):
         await pilot.press("enter")
         await until(pilot, lambda: not isinstance(app.screen, Picker), "the dataset picker")
         assert field(app, "dataset").value == "greetings,identity_demo"  # in the picked order
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_picker_keeps_the_form_visible_and_dimmed_behind_it(demo_copy: Path, size):
+    """A picker is a modal over the form: the form stays on screen, dimmed, for context."""
+    app = local_app(demo_copy, "train")
+    async with app.run_test(size=size) as pilot:
+        await until(pilot, lambda: field(app, "model_name_or_path").value, "the first model")
+        await pilot.press("escape")
+        await pilot.pause()
+        plain = {word: seen(app, word) for word in ("Configure", "Launch")}
+        assert all(plain.values()), plain  # the form's tab and button, above and below the box
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: picker_rows(app), "the model picker's rows")
+        assert seen(app, "the workspace's models"), "the picker itself is on top"
+        for word, (row, colour) in plain.items():
+            behind = seen(app, word)
+            assert behind, f"{word!r} vanished behind the picker: the screen behind is blank"
+            assert behind[0] == row, f"{word!r} moved"
+            assert behind[1] != colour, f"{word!r} is not dimmed behind the picker"
 
 
 async def test_template_picker_offers_llamafactory_templates(demo_copy: Path):
