@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
+from collections.abc import Iterator
 
 from screens.app import TuiFtApp
 from tui_ft import __version__
@@ -19,6 +21,19 @@ def make_app(root) -> TuiFtApp:
     return TuiFtApp(config=Config(workspace=str(root)), host=host, workspace=ws, start_mode="runs")
 
 
+async def _connect_to(app, pilot, spec: str) -> None:
+    """`c` opens the Connect screen; the login line goes in, Enter connects."""
+    await pilot.pause()
+    await pilot.press("c")
+    await pilot.pause()
+    app.screen.query_one("#spec").value = spec
+    await pilot.press("enter")
+
+
+def _line(sshd) -> str:
+    return f"ssh -p {sshd.port} {sshd.user}@127.0.0.1"
+
+
 async def _settle(app, pilot):
     await app.workers.wait_for_complete([w for w in app.workers if w.group == "connect"])
     await pilot.pause()
@@ -31,15 +46,11 @@ async def test_connect_shows_fingerprint_then_switches_the_app_to_the_box(
     known.write_text("")  # first contact
     app = make_app(tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.pause()
-        await pilot.press("c")
-        await pilot.pause()
+        await _connect_to(app, pilot, _line(sshd))
+        await _settle(app, pilot)
         screen = app.screen
         assert type(screen).__name__ == "ConnectScreen"
         assert [str(o.prompt) for o in screen.query_one("#aliases").options] == ["box", "jumped"]
-        screen.query_one("#spec").value = f"ssh -p {sshd.port} {sshd.user}@127.0.0.1"
-        await pilot.press("enter")
-        await _settle(app, pilot)
         fingerprint = str(screen.query_one("#fingerprint").render())
         assert "SHA256:" in fingerprint and f"[127.0.0.1]:{sshd.port}" in fingerprint
         assert screen.query_one("#hostkey").display and known.read_text() == ""
@@ -60,37 +71,31 @@ async def test_connect_shows_fingerprint_then_switches_the_app_to_the_box(
 async def test_connect_reports_a_bad_line_and_cancel_keeps_the_host(ssh_home, tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.pause()
-        await pilot.press("c")
-        await pilot.pause()
-        screen = app.screen
-        screen.query_one("#spec").value = "ssh -p notaport root@x"
-        await pilot.press("enter")
+        await _connect_to(app, pilot, "ssh -p notaport root@x")
         await _settle(app, pilot)
+        screen = app.screen
         assert "bad port 'notaport'" in str(screen.query_one("#status").render())
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.host, LocalHost) and "host: local" in app.sub_title
 
 
-def fresh_box_venv(ssh_host, sshd, name: str) -> str:
-    """A venv on the box without tui-ft: what a box gets from `python3 -m venv`."""
+@contextlib.contextmanager
+def fresh_box_venv(ssh_host, sshd, name: str) -> Iterator[str]:
+    """A venv on the box without tui-ft (what a box gets from `python3 -m venv`): yields
+    its python, removes it afterwards."""
     venv = posixpath.join(ssh_host.home(), ".cache", "tui-ft-test", f"{name}-{sshd.port}")
     ssh_host.run(["rm", "-rf", venv])
     assert ssh_host.run(["python3", "-m", "venv", venv], timeout=300).ok
-    return posixpath.join(venv, "bin", "python")
+    try:
+        yield posixpath.join(venv, "bin", "python")
+    finally:
+        ssh_host.run(["rm", "-rf", venv])
 
 
 def box_version(ssh_host, python: str) -> str:
     res = ssh_host.run([python, "-c", "import tui_ft; print(tui_ft.__version__)"])
     return res.stdout.strip() if res.ok else "none"
-
-
-async def _connect_to(app, pilot, sshd) -> None:
-    await pilot.press("c")
-    await pilot.pause()
-    app.screen.query_one("#spec").value = f"ssh -p {sshd.port} {sshd.user}@127.0.0.1"
-    await pilot.press("enter")
 
 
 async def _until(pilot, check, seconds: float) -> None:
@@ -102,27 +107,31 @@ async def _until(pilot, check, seconds: float) -> None:
     raise AssertionError("timed out waiting")
 
 
+@contextlib.asynccontextmanager
+async def setup_offered(sshd, ssh_host, tmp_path, name: str, size: tuple[int, int]):
+    """The app, from its Connect screen, reaching a box whose `box_python` (a fresh venv)
+    has no tui-ft, up to the set-up offer: yields (app, pilot, that python)."""
+    with fresh_box_venv(ssh_host, sshd, name) as python:
+        app = make_app(tmp_path)
+        app.config.box_python = python
+        async with app.run_test(size=size) as pilot:
+            await _connect_to(app, pilot, _line(sshd))
+            await _until(pilot, lambda: type(app.screen).__name__ == "SetupOffer", 60)
+            yield app, pilot, python
+        app.host.close()
+
+
 async def test_a_box_without_tui_ft_is_offered_setup_and_n_connects_without(
     ssh_home, sshd, ssh_host, tmp_path
 ):
-    python = fresh_box_venv(ssh_host, sshd, "venv-n")
-    app = make_app(tmp_path)
-    app.config.box_python = python
-    try:
-        async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
-            await _connect_to(app, pilot, sshd)
-            await _until(pilot, lambda: type(app.screen).__name__ == "SetupOffer", 60)
-            why = str(app.screen.query_one("#setup-why").render())
-            assert f"tui-ft is not installed for {python}" in why
-            assert app.screen.active_bindings["y"].binding.description == "Set up"
-            await pilot.press("n")
-            await _until(pilot, lambda: isinstance(app.host, SSHHost), 30)
-            assert type(app.screen).__name__ == "RunsScreen"
-            assert box_version(ssh_host, python) == "none"  # nothing was installed
-        app.host.close()
-    finally:
-        ssh_host.run(["rm", "-rf", posixpath.dirname(posixpath.dirname(python))])
+    async with setup_offered(sshd, ssh_host, tmp_path, "venv-n", (80, 24)) as (app, pilot, python):
+        why = str(app.screen.query_one("#setup-why").render())
+        assert f"tui-ft is not installed for {python}" in why
+        assert app.screen.active_bindings["y"].binding.description == "Set up"
+        await pilot.press("n")
+        await _until(pilot, lambda: isinstance(app.host, SSHHost), 30)
+        assert type(app.screen).__name__ == "RunsScreen"
+        assert box_version(ssh_host, python) == "none"  # nothing was installed
 
 
 async def test_setup_from_the_offer_installs_this_version_then_connects(
@@ -131,53 +140,40 @@ async def test_setup_from_the_offer_installs_this_version_then_connects(
     """Heavy (builds a wheel, pip on the box): run it under `flock /tmp/tui-ft-heavy.lock`."""
     from textual.widgets import Log, ProgressBar
 
-    python = fresh_box_venv(ssh_host, sshd, "venv-y")
-    app = make_app(tmp_path)
-    app.config.box_python = python
-    try:
-        async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.pause()
-            await _connect_to(app, pilot, sshd)
-            await _until(pilot, lambda: type(app.screen).__name__ == "SetupOffer", 60)
-            offer = app.screen
-            seen: list[str] = []
-            bar = offer.query_one("#setup-progress", ProgressBar)
-            log = offer.query_one("#setup-log", Log)
-            await pilot.press("shift+tab")  # to the extras: none (the base install is enough)
-            assert app.focused.id == "setup-extras"
-            await pilot.press("end", *["backspace"] * 5, "enter")
-            progress: list[float] = []
+    async with setup_offered(sshd, ssh_host, tmp_path, "venv-y", (120, 40)) as (app, pilot, python):
+        offer = app.screen
+        seen: list[str] = []
+        bar = offer.query_one("#setup-progress", ProgressBar)
+        log = offer.query_one("#setup-log", Log)
+        await pilot.press("shift+tab")  # to the extras: none (the base install is enough)
+        assert app.focused.id == "setup-extras"
+        await pilot.press("end", *["backspace"] * 5, "enter")
+        progress: list[float] = []
 
-            def done() -> bool:
-                if app.screen is offer:
-                    seen[:] = list(log.lines)
-                    progress.append(bar.progress)
-                return isinstance(app.host, SSHHost)
+        def done() -> bool:
+            if app.screen is offer:
+                seen[:] = list(log.lines)
+                progress.append(bar.progress)
+            return isinstance(app.host, SSHHost)
 
-            await _until(pilot, done, 900)
-            assert any(line.startswith("building a wheel") for line in seen)
-            assert any(line.startswith("copying tui_ft-") for line in seen)
-            assert any("--no-deps" in line for line in seen)
-            assert 0 < max(progress) <= 5 and sorted(progress) == progress  # it moved forward
-            assert box_version(ssh_host, python) == __version__
-            assert any(f"tui-ft {__version__} installed" in n.message for n in app._notifications)
-        app.host.close()
-    finally:
-        ssh_host.run(["rm", "-rf", posixpath.dirname(posixpath.dirname(python))])
+        await _until(pilot, done, 900)
+        assert any(line.startswith("building a wheel") for line in seen)
+        assert any(line.startswith("copying tui_ft-") for line in seen)
+        assert any("--no-deps" in line for line in seen)
+        assert 0 < max(progress) <= 5 and sorted(progress) == progress  # it moved forward
+        assert box_version(ssh_host, python) == __version__
+        assert any(f"tui-ft {__version__} installed" in n.message for n in app._notifications)
 
 
 async def test_an_app_opened_on_a_box_without_tui_ft_offers_setup_too(sshd, ssh_host, tmp_path):
     """`tui-ft --host BOX`: no Connect screen, the same offer once the first area is up."""
-    python = fresh_box_venv(ssh_host, sshd, "venv-host")
-    ssh_host.python = python
-    app = TuiFtApp(config=Config(), host=ssh_host, workspace=Workspace(ssh_host, str(tmp_path)),
-                   start_mode="runs")  # fmt: skip
-    try:
+    with fresh_box_venv(ssh_host, sshd, "venv-host") as python:
+        ssh_host.python = python
+        app = TuiFtApp(config=Config(), host=ssh_host,
+                       workspace=Workspace(ssh_host, str(tmp_path)), start_mode="runs")  # fmt: skip
         async with app.run_test(size=(80, 24)) as pilot:
             await _until(pilot, lambda: type(app.screen).__name__ == "SetupOffer", 60)
             assert f"not installed for {python}" in str(app.screen.query_one("#setup-why").render())
             await pilot.press("escape")  # the same as n: carry on without
             await _until(pilot, lambda: type(app.screen).__name__ == "RunsScreen", 30)
             assert app.host is ssh_host
-    finally:
-        ssh_host.run(["rm", "-rf", posixpath.dirname(posixpath.dirname(python))])
