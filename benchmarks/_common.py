@@ -66,16 +66,18 @@ class SlowBox:
         """The `--host` line that reaches the box through the proxy."""
         return f"ssh -p {self.proxy.port} -i {self.key} {self.sshd.user}@127.0.0.1"
 
-    def connect(self, rtt_ms: float, *, heartbeat: bool = False):
+    def connect(self, rtt_ms: float, *, heartbeat: bool = False, timeout: float | None = None):
         """An SSHHost through the proxy at `rtt_ms`; with `heartbeat`, kept the way the TUI
-        keeps one (so polling calls go through the box's agent)."""
+        keeps one (so polling calls go through the box's agent). `timeout`: the host's
+        connect and answer timeout (SSHHost's default when None)."""
         from tui_ft.host.knownhosts import KnownHosts
         from tui_ft.host.ssh import SSHHost
         from tui_ft.host.sshconfig import SSHTarget
 
         self.proxy.delay = rtt_ms / 2000
         target = SSHTarget("127.0.0.1", self.proxy.port, self.sshd.user, (str(self.key),))
-        host = SSHHost(target, known_hosts=KnownHosts(self.folder / "known"))
+        extra = {} if timeout is None else {"timeout": timeout}
+        host = SSHHost(target, known_hosts=KnownHosts(self.folder / "known"), **extra)
         host.connect()
         host.python = sys.executable  # the box is this machine, with this venv's tui-ft
         if heartbeat:
@@ -85,3 +87,9 @@ class SlowBox:
     def close(self) -> None:
         self.proxy.close()
         self.sshd.stop()
+
+    def __enter__(self) -> SlowBox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

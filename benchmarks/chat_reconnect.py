@@ -1,8 +1,9 @@
 """Time from a killed SSH session to a working chat reply again (healing forwards, #14).
 
-The demo model is served on the "box" (a real sshd on 127.0.0.1 logging in as this user)
-by LLaMA-Factory's API server, reached through tui-ft's SSH forward, with the host's
-heartbeat at the TUI's defaults. Each repetition asks once on the healthy link (the
+The demo model is served on the "box" (benchmarks/_common.SlowBox: a real sshd on
+127.0.0.1 logging in as this user, its proxy set to add no delay) by LLaMA-Factory's API
+server, reached through tui-ft's SSH forward, with the host's heartbeat at the TUI's
+defaults. Each repetition asks once on the healthy link (the
 baseline: one whole reply), then kills the sshd processes of the connection, as
 tests/ssh/test_connection_loss.py does, and asks the same question again every 0.2 s (a
 user pressing r) until a whole reply arrives: reconnect, forward re-made, reply.
@@ -25,14 +26,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._common import report
-from tests.ssh.sshd import keygen, start_sshd
+from benchmarks._common import SlowBox, report
 from tui_ft.chat.base import ChatError, ChatParams
 from tui_ft.chat.server import LlamaFactoryServer
 from tui_ft.host.base import HostError
-from tui_ft.host.knownhosts import KnownHosts
-from tui_ft.host.ssh import SSHHost
-from tui_ft.host.sshconfig import SSHTarget
 
 ASK = [{"role": "user", "content": "hello"}]
 PARAMS = ChatParams(max_new_tokens=8)
@@ -64,41 +61,34 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
+    healthy: list[float] = []
+    after_kill: list[float] = []
+    tries: list[int] = []
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
-        key = keygen(d / "id")
-        (d / "ak").write_text(Path(f"{key}.pub").read_text())
         built = subprocess.run([sys.executable, "-m", "tui_ft", "demo", str(d / "ws")],
                                capture_output=True, text=True)  # fmt: skip
         if built.returncode != 0:
             print(f"tui-ft demo failed: {built.stderr[-500:]}", file=sys.stderr)
             return 1
-        sshd = start_sshd(d / "sshd", d / "ak")
-        (d / "known").write_text(sshd.known_hosts_line())
-        host = SSHHost(SSHTarget("127.0.0.1", sshd.port, sshd.user, (str(key),)),
-                       known_hosts=KnownHosts(d / "known"), timeout=5.0)  # fmt: skip
-        host.connect()
-        host.python = sys.executable  # llamafactory-cli beside it, as on a set-up box
-        host.start_heartbeat()
-        model = str(d / "ws" / "models" / "tiny-llama-demo")
-        server = LlamaFactoryServer(host, model, template="default", workdir=str(d / "chat"))
-        healthy: list[float] = []
-        after_kill: list[float] = []
-        tries: list[int] = []
-        try:
-            t0 = time.monotonic()
-            server.start()
-            print(f"server ready through the forward in {time.monotonic() - t0:.1f}s")
-            reply_time(server)  # the first reply warms the model up
-            for _ in range(args.repeat):
-                healthy.append(reply_time(server))
-                took, n = recovery_time(server, sshd)
-                after_kill.append(took)
-                tries.append(n)
-        finally:
-            server.close()
-            host.close()
-            sshd.stop()
+        with SlowBox(d) as box:  # no added delay: the proxy only passes the bytes on
+            # host.python is this venv's: llamafactory-cli beside it, as on a set-up box
+            host = box.connect(0, heartbeat=True, timeout=5.0)
+            model = str(d / "ws" / "models" / "tiny-llama-demo")
+            server = LlamaFactoryServer(host, model, template="default", workdir=str(d / "chat"))
+            try:
+                t0 = time.monotonic()
+                server.start()
+                print(f"server ready through the forward in {time.monotonic() - t0:.1f}s")
+                reply_time(server)  # the first reply warms the model up
+                for _ in range(args.repeat):
+                    healthy.append(reply_time(server))
+                    took, n = recovery_time(server, box.sshd)
+                    after_kill.append(took)
+                    tries.append(n)
+            finally:
+                server.close()
+                host.close()
     report(
         "killed SSH session -> whole chat reply again (baseline: one reply, healthy link)",
         after_kill,

@@ -1,11 +1,12 @@
 """How fast the TUI notices a dropped link and how fast the Train monitor is live again.
 
-The app runs headless (Textual's Pilot) on a box behind the test proxy (tests/ssh/proxy.py)
-that cuts (closes every connection) or freezes (stops passing bytes, closes nothing) the
-link. A stand-in run on the box appends a trainer-log record every 0.1 s. Measured, per
-repetition: cut -> "reconnecting…" on screen, freeze -> "reconnecting…" on screen, and
-link back -> a new loss point on the monitor. Heartbeat: ping every 1 s, 2 s answer
-window (the TUI's defaults).
+The app runs headless (Textual's Pilot) on a box (benchmarks/_common.SlowBox: a loopback
+sshd behind the test proxy, tests/ssh/proxy.py) whose proxy cuts (closes every
+connection) or freezes (stops passing bytes, closes nothing) the link. A stand-in run on
+the box appends a trainer-log record every 0.1 s. Measured, per repetition: cut ->
+"reconnecting…" on screen, freeze -> "reconnecting…" on screen, and link back -> a new
+loss point on the monitor. Heartbeat: ping every 1 s, 2 s answer window (the TUI's
+defaults).
 
     .venv/bin/python benchmarks/link_recovery.py [--repeat 3]
 """
@@ -25,11 +26,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks._common import SlowBox
 from tests.ssh.proxy import LinkProxy
-from tests.ssh.sshd import keygen, start_sshd
-from tui_ft.host.knownhosts import KnownHosts
 from tui_ft.host.ssh import SSHHost
-from tui_ft.host.sshconfig import SSHTarget
 
 WRITER = (
     'i=1; while [ $i -le 100000 ]; do printf \'{"current_steps": %d, "total_steps": 100000, '
@@ -87,43 +86,25 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, SlowBox(Path(tmp)) as box:
         d = Path(tmp)
-        key = keygen(d / "id")
-        (d / "ak").write_text(Path(f"{key}.pub").read_text())
-        sshd = start_sshd(d / "sshd", d / "ak")
-        proxy = LinkProxy(sshd.port)
         run_dir = d / "ws" / "runs" / "20260101-000000-bench"
         (run_dir / "output").mkdir(parents=True)
         (run_dir / "training_args.yaml").write_text("model_name_or_path: m\ndataset: d\n")
         (run_dir / "status.json").write_text(json.dumps({"launches": [{"started_at": 1.0}]}))
+        host = box.connect(0, timeout=5.0)  # the proxy cuts and freezes; no added delay
+        # the stand-in run: its command line names training_args.yaml, as a real one does
+        pid = host.spawn_detached(
+            ["sh", "-c", WRITER, str(run_dir / "training_args.yaml"), "output/trainer_log.jsonl"],
+            cwd=str(run_dir),
+            log_path=str(run_dir / "launch.log"),
+            pid_path=str(run_dir / "pid"),
+        )
         try:
-            line = sshd.known_hosts_line().replace(f"]:{sshd.port} ", f"]:{proxy.port} ")
-            (d / "known").write_text(line)
-            target = SSHTarget("127.0.0.1", proxy.port, sshd.user, (str(key),))
-            host = SSHHost(target, known_hosts=KnownHosts(d / "known"), timeout=5.0)
-            host.connect()
-            # the stand-in run: its command line names training_args.yaml, as a real one does
-            pid = host.spawn_detached(
-                [
-                    "sh",
-                    "-c",
-                    WRITER,
-                    str(run_dir / "training_args.yaml"),
-                    "output/trainer_log.jsonl",
-                ],
-                cwd=str(run_dir),
-                log_path=str(run_dir / "launch.log"),
-                pid_path=str(run_dir / "pid"),
-            )
-            try:
-                times = asyncio.run(run(host, proxy, d / "ws", args.repeat))
-            finally:
-                os.kill(pid, 9)
-                host.close()
+            times = asyncio.run(run(host, box.proxy, d / "ws", args.repeat))
         finally:
-            proxy.close()
-            sshd.stop()
+            os.kill(pid, 9)
+            host.close()
     print(f"seconds over {args.repeat} repetitions (heartbeat 1 s ping, 2 s window):")
     for name, xs in times.items():
         each = ", ".join(f"{x:.2f}" for x in xs)
