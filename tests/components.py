@@ -1,6 +1,6 @@
 """The real components behind the test markers, and what is missing on this machine.
 
-A test marked `ssh`, `train` or `gguf` runs against the real thing (OpenSSH's sshd,
+A test marked `ssh`, `train`, `lf` or `gguf` runs against the real thing (OpenSSH's sshd,
 LLaMA-Factory, llama.cpp through llama-cpp-python). Where one is missing the test FAILS
 with one line naming it and the fix: skipping would let CI pass without ever running it.
 """
@@ -21,10 +21,12 @@ SSHD = "/usr/sbin/sshd"
 # marks nothing, so these are applied at collection.
 FOLDER_MARKS = {"ssh": "ssh", "laptop": "ssh"}
 
-HEAVY_MARKS = ("train", "gguf")
-HEAVY_FIXTURES = {"demo_adapter", "trained", "demo_gguf"}
-"""What makes a test heavy: a real training, or a llama.cpp conversion (both take every
-core they get, so they run one at a time, under /tmp/tui-ft-heavy.lock)."""
+TRAINS = "train"
+"""A test that runs a real training (`train`) holds /tmp/tui-ft-heavy.lock from its set-up
+to its teardown, and every such test goes to one xdist worker: one training at a time on
+the machine, and no worker idles on the lock. A test that only uses LLaMA-Factory (`lf`:
+merge, predict, chat) or llama.cpp (`gguf`) runs beside a training on the other core; the
+shared trained adapter (`demo_adapter`) takes the lock only while it is built, once."""
 
 
 def _missing_modules(*names: str) -> list[str]:
@@ -35,7 +37,7 @@ def missing(marker: str) -> str | None:
     """Why the component behind `marker` is unusable here, with the fix; None if fine."""
     if marker == "ssh" and not os.access(SSHD, os.X_OK):
         return f"{SSHD} missing: run `bash scripts/ensure-sshd.sh` (installs openssh-server)"
-    if marker == "train":
+    if marker in ("train", "lf"):
         gone = _missing_modules("llamafactory", "torch")
         if gone or not (VENV_BIN / "llamafactory-cli").exists():
             what = ", ".join(gone) or f"{VENV_BIN / 'llamafactory-cli'}"
@@ -59,7 +61,7 @@ def mark_folders(items: list[pytest.Item], tests_root: Path) -> None:
 
 
 def needs(item: pytest.Item) -> list[str]:
-    return [m for m in ("ssh", "train", "gguf") if item.get_closest_marker(m) is not None]
+    return [m for m in ("ssh", "train", "lf", "gguf") if item.get_closest_marker(m) is not None]
 
 
 def require(item: pytest.Item) -> None:
@@ -70,17 +72,15 @@ def require(item: pytest.Item) -> None:
             pytest.fail(f"needs {marker}: {why}", pytrace=False)
 
 
-def is_heavy(item: pytest.Item) -> bool:
-    if any(item.get_closest_marker(m) is not None for m in HEAVY_MARKS):
-        return True
-    return bool(HEAVY_FIXTURES.intersection(getattr(item, "fixturenames", ())))
+def trains(item: pytest.Item) -> bool:
+    return item.get_closest_marker(TRAINS) is not None
 
 
 def group_for_xdist(items: list[pytest.Item]) -> None:
-    """Groups for `pytest -n 2 --dist loadgroup` (scripts/test.sh): every heavy test goes
-    to one worker, in collection order, so they never wait on each other's lock and the
-    trained adapter and module fixtures are made once; the other tests go by module (a
-    module fixture is made once) to whichever worker is free."""
+    """Groups for `pytest -n 2 --dist loadgroup` (scripts/test.sh): every training test
+    goes to one worker, in collection order, so they never wait on each other's lock and
+    their module fixtures are made once; the other tests go by module (a module fixture is
+    made once) to whichever worker is free."""
     for item in items:
-        group = "heavy" if is_heavy(item) else item.nodeid.split("::", 1)[0]
+        group = "train" if trains(item) else item.nodeid.split("::", 1)[0]
         item.add_marker(pytest.mark.xdist_group(group))

@@ -4,7 +4,7 @@ one demo adapter trained for real.
 The demo workspace (tiny model + datasets) is built once per session; tests that
 change files copy it first (`demo_copy`). The trained adapter (`demo_adapter`) is
 also built once per session, for every test that needs a model that learnt.
-Tests marked `ssh`, `train` or `gguf` fail, never skip, where that component is
+Tests marked `ssh`, `train`, `lf` or `gguf` fail, never skip, where that component is
 missing (tests/components.py).
 """
 
@@ -43,9 +43,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
-    """A heavy test (real training, llama.cpp) holds /tmp/tui-ft-heavy.lock from its set-up
-    (module and session fixtures included) to its teardown: one at a time on the machine."""
-    if not components.is_heavy(item):
+    """A training test holds /tmp/tui-ft-heavy.lock from its set-up (module and session
+    fixtures included) to its teardown: one training at a time on the machine."""
+    if not components.trains(item):
         yield
         return
     with heavy_lock():

@@ -66,19 +66,24 @@ async def test_header_follows_active_run(tmp_path):
         assert "run: 20261124-demo" in app.sub_title
 
 
-def _typing_widgets(screen) -> list:
-    from textual.widgets import Input, TextArea
+def _typing_widgets(screen, pane=None) -> list:
+    """The inputs of `screen` inside tab `pane`; with no pane, those outside every tab."""
+    from textual.widgets import Input, TabPane, TextArea
+
+    def in_pane(w) -> bool:
+        return pane in w.ancestors if pane else not any(isinstance(a, TabPane) for a in w.ancestors)
 
     return [
         w
         for w in screen.query("Input, TextArea")
-        if isinstance(w, Input | TextArea) and w.focusable and not w.disabled
+        if isinstance(w, Input | TextArea) and w.focusable and not w.disabled and in_pane(w)
     ]
 
 
 async def test_escape_leaves_every_input_of_every_area(demo_copy):
-    """Focus each input in turn: a digit types into it, escape leaves it, the next
-    digit switches area; F-keys switch area straight from inside an input."""
+    """Focus each input in turn: a digit types into it (no area switch) and escape leaves
+    it, so the next digit switches area. F-keys switch area straight from inside an input
+    (once per kind of input: the binding is the app's, whichever input has the focus)."""
     from textual.widgets import TabbedContent
 
     from tests.apps import local_app
@@ -93,38 +98,48 @@ async def test_escape_leaves_every_input_of_every_area(demo_copy):
             assert app.current_mode == area.mode
             screen = app.screen
             panes = [(tc, p.id) for tc in screen.query(TabbedContent) for p in tc.query("TabPane")]
-            checked = 0
-            for tabs, pane in panes or [(None, None)]:
+            checked: dict[type, object] = {}
+            for tabs, pane in [*panes, (None, None)]:
                 if tabs is not None:
                     tabs.active = pane
                     await pilot.pause()
-                for widget in _typing_widgets(screen):
+                for widget in _typing_widgets(screen, tabs and tabs.get_pane(pane)):
                     if not widget.is_on_screen and not widget.display:
                         continue
                     widget.focus()
                     await pilot.pause()
                     if app.focused is not widget:
-                        continue  # in a tab that is not shown
+                        continue  # hidden (a collapsed section)
                     await pilot.press(area.key)
                     assert app.current_mode == area.mode, f"{widget.id} let {area.key} through"
                     await pilot.press("escape")
                     await pilot.pause()
                     assert app.focused is None, f"escape stayed in {area.mode} #{widget.id}"
-                    await pilot.press(other.key)
+                    checked.setdefault(type(widget), (tabs, pane, widget))
+            if not screen.query("Input, TextArea"):
+                continue
+            assert checked, f"no input of {area.mode} could be focused"
+            await pilot.press(other.key)  # focus is nowhere now: the digit switches
+            await pilot.pause()
+            assert app.current_mode == other.mode, f"a digit after escape in {area.mode}"
+            await pilot.press(f"f{area.key}")
+            await pilot.pause()
+            assert app.current_mode == area.mode
+            for tabs, pane, widget in checked.values():
+                if tabs is not None:
+                    tabs.active = pane
                     await pilot.pause()
-                    assert app.current_mode == other.mode, f"after escape in #{widget.id}"
-                    await pilot.press(f"f{area.key}")
-                    await pilot.pause()
-                    assert app.current_mode == area.mode
-                    checked += 1
-            widgets = _typing_widgets(screen)
-            if widgets:
-                assert checked, f"no input of {area.mode} could be focused"
-                widgets[0].focus()
+                widget.focus()
                 await pilot.pause()
+                assert app.focused is widget
                 await pilot.press(f"f{other.key}")  # priority: leaves the input too
                 await pilot.pause()
-                assert app.current_mode == other.mode
+                assert app.current_mode == other.mode, f"f{other.key} stayed in #{widget.id}"
+                await pilot.press(f"f{area.key}")
+                await pilot.pause()
+                assert app.current_mode == area.mode
+                await pilot.press("escape")  # the input has the focus again: leave it
+                await pilot.pause()
 
 
 async def test_question_mark_lists_the_screens_keys(tmp_path):

@@ -17,7 +17,7 @@ from tui_ft.chat.probes import DEFAULT_PROBE_SETS, format_table, run_probes
 from tui_ft.chat.server import LlamaFactoryServer, live_servers
 from tui_ft.host import LocalHost
 
-pytestmark = pytest.mark.train
+pytestmark = pytest.mark.lf
 TUI_FT = str(Path(sys.executable).parent / "tui-ft")
 
 

@@ -13,7 +13,7 @@ import pytest
 from tui_ft.evaluate import PredictSpec, launch_predict, load_metrics, load_predictions
 from tui_ft.host import LocalHost
 
-pytestmark = pytest.mark.train
+pytestmark = pytest.mark.lf
 TUI_FT = str(Path(sys.executable).parent / "tui-ft")
 
 

@@ -33,7 +33,7 @@ async def wait_for(pilot, cond, seconds: float) -> None:
     raise AssertionError("timed out waiting")
 
 
-@pytest.mark.train
+@pytest.mark.lf
 async def test_chat_streams_and_server_stops_on_leave(trained, tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(140, 40)) as pilot:

@@ -14,7 +14,7 @@ from tests.export.lora_only import lora_only
 from tui_ft.gguf.convert import convert
 from tui_ft.host import LocalHost
 
-pytestmark = [pytest.mark.train, pytest.mark.gguf]
+pytestmark = [pytest.mark.lf, pytest.mark.gguf]
 
 PROBES = ("你是谁", "Who are you?")  # the demo recipe's probe prompts
 

@@ -14,7 +14,7 @@ from tui_ft.gguf.quantize import quantize
 from tui_ft.gguf.remote import info_on, verify_on
 from tui_ft.host import LocalHost
 
-pytestmark = [pytest.mark.train, pytest.mark.gguf]
+pytestmark = [pytest.mark.lf, pytest.mark.gguf]
 
 
 @pytest.fixture(scope="module")

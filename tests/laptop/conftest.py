@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import pytest
 
 import tests.ssh.conftest as _ssh
 from tests.laptop.venv import LaptopEnv, base_env
+from tests.ssh.box import BoxAccount
 
 # The box of the SSH tests: another user behind a real sshd, with the full install.
 box, box_demo, box_tmp, sshd, ssh_keys = (
@@ -60,3 +63,22 @@ def tui_ft(laptop: LaptopEnv, laptop_env: dict[str, str], tmp_path: Path) -> Run
         return out
 
     return run
+
+
+@pytest.fixture
+def box_converter(box: BoxAccount) -> Path:
+    """llama.cpp's converter in the box's cache, as after the box's first `gguf`: that one
+    downloads the ~70 MB llama-cpp-python sdist from the package index, and the box is a
+    new user every session. The same code unpacks it here once per machine (vendor.py)."""
+    from importlib.metadata import version
+
+    from tui_ft.gguf.vendor import ensure_vendored
+    from tui_ft.host import LocalHost
+
+    here = Path(ensure_vendored(LocalHost(), sys.executable, version("llama_cpp_python")))
+    dest = box.home / ".cache" / "tui-ft" / "llama-cpp-src" / here.name
+    if not dest.exists():
+        box.mkdir(dest.parent)
+        shutil.copytree(here, dest)
+        box.chown(dest)
+    return dest

@@ -158,9 +158,8 @@ def test_train_follow_attach_stop_ask_export_from_a_base_install(tui_ft, box, bo
     assert (merged / "config.json").is_file()
 
 
-@pytest.mark.train
 @pytest.mark.gguf
-def test_gguf_commands_run_on_the_box_from_a_base_install(tui_ft, box, box_demo):
+def test_gguf_commands_run_on_the_box_from_a_base_install(tui_ft, box, box_demo, box_converter):
     gguf = box.workspace / "exports" / "laptop.gguf"
     # relative paths name the box's workspace, as for every --host command (not its home)
     out = tui_ft("--host", "box", "gguf", "tiny-llama-demo", "--out", "exports/laptop.gguf",

@@ -12,7 +12,7 @@ from tui_ft.host.local import LocalHost
 from tui_ft.lf.recorded import RECORD_FILE, read_recorded_template
 
 
-@pytest.mark.train  # a real LLaMA-Factory run: heavy, and fails where LF is missing
+@pytest.mark.lf  # a real LLaMA-Factory merge: fails where LF is missing
 def test_merged_model_records_its_template(demo_model: Path, tmp_path: Path) -> None:
     out = tmp_path / "merged"
     spec = ExportSpec(model=str(demo_model), export_dir=str(out), template="llama3")

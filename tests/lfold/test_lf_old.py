@@ -28,7 +28,7 @@ from tests.lfold.conftest import REPO, OldEnv
 pytestmark = pytest.mark.train
 
 RUN = "lfold"
-STEPS, SAVE = 1000, 100
+STEPS, SAVE = 500, 50
 
 
 def tui(old: OldEnv, python: Path, home: Path, *args: str, timeout: float = 600):
@@ -57,7 +57,7 @@ def wait_for(pred, timeout: float, what: str):
     while time.monotonic() < deadline:
         if value := pred():
             return value
-        time.sleep(0.5)
+        time.sleep(0.1)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
@@ -69,9 +69,10 @@ def lifecycle(old_env: OldEnv, tmp_path_factory: pytest.TempPathFactory) -> dict
     ws = home / "ws"
     out: dict = {"home": home, "ws": ws}
     checked(tui(old_env, py, home, "demo", str(ws)))
-    # Enough steps (~15 s at ~60 steps/s on an idle 2-core machine) that a graceful stop
-    # lands between the first checkpoint and the end. (Gradient accumulation would slow
-    # it down, but transformers 4.49 runs 0 steps when it exceeds the batches per epoch.)
+    # Enough steps after the first checkpoint (450: ~8 s at ~60 steps/s on one idle core)
+    # that a graceful stop, sent within a second of it, lands before the end. (Gradient
+    # accumulation would slow it down, but transformers 4.49 runs 0 steps when it exceeds
+    # the batches per epoch.)
     args = demo_args(ws, "", max_steps=STEPS, save_steps=SAVE, logging_steps=10)
     del args["output_dir"]
     config = home / "train.yaml"

@@ -9,7 +9,7 @@ import pytest
 from tui_ft.chat.base import ChatParams
 from tui_ft.chat.server import LlamaFactoryServer
 
-pytestmark = [pytest.mark.ssh, pytest.mark.train]
+pytestmark = [pytest.mark.ssh, pytest.mark.lf]
 
 
 def test_chat_through_a_port_forward(ssh_host, sshd, box, box_demo):
