@@ -5,35 +5,39 @@ API key. Over SSH the box's port is reached through a forward: pass `tunnel` (bo
 -> local host, port) and the backend talks to what it returns. Every server started
 here is stopped by `close()`, at interpreter exit, and on SIGTERM/SIGHUP; a local
 watchdog also stops it when this process dies without clean-up (SIGKILL).
+
+Its parts: `server_ready` (port, readiness), `forward` (the SSH forward), `live` (clean-up
+of every server started), `backends` (GGUF or server for a model path).
 """
 
 from __future__ import annotations
 
-import atexit
-import contextlib
 import os
 import posixpath
 import secrets
 import signal
-import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
 
-from tui_ft.chat.base import ChatBackend, ChatError, ChatParams, ReplyCut
-from tui_ft.chat.sse import get_status, stream_events
+from tui_ft.chat import live
+from tui_ft.chat.backends import open_backend
+from tui_ft.chat.base import ChatError, ChatParams, ReplyCut
+from tui_ft.chat.forward import SSHForward, ssh_forward
+from tui_ft.chat.live import close_all, live_servers
+from tui_ft.chat.server_ready import Progress, free_port, wait_ready
+from tui_ft.chat.sse import stream_events
 from tui_ft.host.base import Host
 
-Progress = Callable[[str], None]
+__all__ = [
+    "LlamaFactoryServer",
+    "Progress",
+    "SSHForward",
+    "close_all",
+    "live_servers",
+    "open_backend",
+    "ssh_forward",
+]
 
-# Log markers -> what the user sees while the server loads.
-_STAGES = (
-    ("Loading", "loading the model"),
-    ("all params", "model loaded"),
-    ("Loaded adapter", "adapter loaded"),
-    ("Waiting for application startup", "starting the HTTP server"),
-    ("Uvicorn running", "listening"),
-)
 # Stops the server when the process that started it is gone (local hosts only).
 _WATCHDOG = (
     'parent=$1; shift; "$@" & child=$!; '
@@ -41,13 +45,6 @@ _WATCHDOG = (
     'while kill -0 "$parent" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 1; done; '
     'kill "$child" 2>/dev/null; wait "$child"'
 )
-_FREE_PORT = (
-    "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"
-)
-
-_LIVE: dict[int, LlamaFactoryServer] = {}
-_LIVE_LOCK = threading.Lock()
-_HOOKS_INSTALLED = False
 
 
 class LlamaFactoryServer:
@@ -84,7 +81,7 @@ class LlamaFactoryServer:
         self.port: int | None = None  # on the box
         self.base_url: str | None = None  # as reached from here
         self.log_path: str | None = None
-        _install_hooks()
+        live.install_hooks()
 
     # -- lifecycle ------------------------------------------------------------
     def check(self) -> None:
@@ -105,7 +102,7 @@ class LlamaFactoryServer:
         cli = self.host.tool("llamafactory-cli")
         if cli is None:
             raise ChatError(f"llamafactory-cli not found on {self.host.describe()}")
-        self.port = self._free_port()
+        self.port = free_port(self.host)
         self.host.makedirs(self.workdir)
         stem = posixpath.join(self.workdir, f"api-{self.port}")
         self.log_path = f"{stem}.log"
@@ -128,15 +125,24 @@ class LlamaFactoryServer:
         self.pid = self.host.spawn_detached(
             argv, cwd=self.workdir, log_path=self.log_path, pid_path=f"{stem}.pid", env=env
         )
-        with _LIVE_LOCK:
-            _LIVE[id(self)] = self
+        live.register(self)
         try:
             if self.tunnel is not None:
                 local_host, local_port = self.tunnel(self.port)
             else:
                 local_host, local_port = "127.0.0.1", self.port
             self.base_url = f"http://{local_host}:{local_port}"
-            self._wait_ready(progress)
+            assert self.pid is not None and self.log_path is not None
+            wait_ready(
+                self.host,
+                pid=self.pid,
+                log_path=self.log_path,
+                base_url=self.base_url,
+                api_key=self.api_key,
+                label=self.label,
+                ready_timeout=self.ready_timeout,
+                progress=progress,
+            )
         except BaseException:
             self.close()
             raise
@@ -144,8 +150,7 @@ class LlamaFactoryServer:
     def close(self) -> None:
         """Stop the server's whole process group; safe to call twice."""
         pid, self.pid = self.pid, None
-        with _LIVE_LOCK:
-            _LIVE.pop(id(self), None)
+        live.unregister(self)
         if self.untunnel is not None and self.base_url is not None:
             try:
                 self.untunnel()
@@ -200,137 +205,3 @@ class LlamaFactoryServer:
 
     def reply(self, messages: list[dict[str, str]], params: ChatParams) -> str:
         return "".join(self.stream(messages, params))
-
-    # -- internals ------------------------------------------------------------
-    def _free_port(self) -> int:
-        if not self.host.is_remote:
-            import socket
-
-            with socket.socket() as sock:
-                sock.bind(("127.0.0.1", 0))
-                return int(sock.getsockname()[1])
-        res = self.host.run([self.host.python, "-c", _FREE_PORT], timeout=30).check()
-        return int(res.stdout.strip())
-
-    def _wait_ready(self, progress: Progress | None) -> None:
-        assert self.pid is not None and self.log_path is not None
-        follower = self.host.follow(self.log_path)
-        tail: list[str] = []
-        deadline = time.monotonic() + self.ready_timeout
-        headers = {"Authorization": f"Bearer {self.api_key}"}
-        while True:
-            for line in follower.poll():
-                tail = [*tail[-19:], line]
-                for marker, stage in _STAGES:
-                    if marker in line and progress:
-                        progress(stage)
-            if get_status(f"{self.base_url}/v1/models", headers) == 200:
-                if progress:
-                    progress("ready")
-                return
-            if not self.host.is_alive(self.pid):
-                last = " | ".join(ln.strip() for ln in tail[-3:] if ln.strip()) or "no output"
-                raise ChatError(f"{self.label}: the API server exited: {last} ({self.log_path})")
-            if time.monotonic() > deadline:
-                raise ChatError(
-                    f"{self.label}: the API server was not ready after {self.ready_timeout:.0f}s"
-                    f" ({self.log_path})"
-                )
-            time.sleep(0.5)
-
-
-class SSHForward:
-    """The port forward to a server on an SSH box: open, ensure (after a reconnect), close."""
-
-    def __init__(self, host: Host) -> None:
-        self.host = host
-        self.held: list[Any] = []
-
-    def open(self, port: int) -> tuple[str, int]:
-        from tui_ft.host.tunnel import forward
-
-        tunnel = forward(self.host, port)  # bound to 127.0.0.1 here, host key already checked
-        self.held.append(tunnel)
-        return "127.0.0.1", tunnel.local_port
-
-    def ensure(self) -> None:
-        """Re-make dead forwards on the same local port, so the chat's URL stays valid."""
-        from tui_ft.host.base import HostError
-
-        for tunnel in self.held:
-            try:
-                tunnel.ensure()
-            except HostError as exc:
-                raise ChatError(f"the forward to the chat server is down: {exc}") from exc
-
-    def close(self) -> None:
-        while self.held:
-            self.held.pop().stop()
-
-
-def ssh_forward(host: Host) -> tuple[Callable[[int], tuple[str, int]], Callable[[], None]]:
-    """A port forward for a server on an SSH box, as (open, close) callbacks."""
-    fwd = SSHForward(host)
-    return fwd.open, fwd.close
-
-
-def open_backend(
-    host: Host,
-    model: str,
-    adapter: str | None = None,
-    template: str = "default",
-    label: str | None = None,
-    **server_options: Any,
-) -> ChatBackend:
-    """The chat backend for a model path: GGUF in-process, else a LLaMA-Factory server."""
-    if model.endswith(".gguf"):
-        if adapter:
-            raise ChatError("a .gguf model takes no --adapter (merge the LoRA before converting)")
-        if host.is_remote:
-            raise ChatError("GGUF chat runs on this machine only; copy the .gguf here first")
-        try:
-            from tui_ft.chat.gguf import GGUFChat
-        except ImportError as exc:
-            raise ChatError(
-                f"GGUF chat on this machine needs llama-cpp-python: install tui-ft[gguf] ({exc})"
-            ) from exc
-        if not host.exists(model):
-            raise ChatError(f"model {model} does not exist")
-        gguf: ChatBackend = GGUFChat(model, label=label)
-        return gguf
-    return LlamaFactoryServer(
-        host, model, adapter=adapter, template=template, label=label, **server_options
-    )
-
-
-def close_all() -> None:
-    """Stop every server this process started (atexit and signal clean-up)."""
-    with _LIVE_LOCK:
-        servers = list(_LIVE.values())
-    for server in servers:
-        with contextlib.suppress(Exception):  # best effort on the way out
-            server.close()
-
-
-def live_servers() -> list[LlamaFactoryServer]:
-    with _LIVE_LOCK:
-        return list(_LIVE.values())
-
-
-def _install_hooks() -> None:
-    global _HOOKS_INSTALLED
-    if _HOOKS_INSTALLED:
-        return
-    _HOOKS_INSTALLED = True
-    atexit.register(close_all)
-    if threading.current_thread() is not threading.main_thread():
-        return
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        if signal.getsignal(sig) is signal.SIG_DFL:
-            signal.signal(sig, _on_signal)
-
-
-def _on_signal(signum: int, frame: object) -> None:
-    close_all()
-    signal.signal(signum, signal.SIG_DFL)
-    os.kill(os.getpid(), signum)
