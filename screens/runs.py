@@ -7,13 +7,14 @@ when an hourly price is set. A scheduled power-off is counted down and `p` cance
 Reading runs and their logs happens in a thread worker; the old rows stay until the new
 ones are ready.
 
-This module lays the screen out; its parts: `runs_columns` (the table's columns),
-`runs_load` (the loading worker), `runs_control` (what the keys do to a run) and
-`runs_poweroff` (the countdown).
+This module lays the screen out; its parts: `runs_columns` (the table's columns, wide
+or narrow), `runs_load` (the loading worker), `runs_control` (what the keys do to a run)
+and `runs_poweroff` (the countdown).
 """
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -60,14 +61,15 @@ class RunsScreen(RunsControl):
         yield LossPlot("loss of the marked runs (space to mark)", id="runs-plot")
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for label, width in COLUMNS:
-            table.add_column(label, width=width)
+        self.set_columns(self.app.size.width)
         # No load here: ScreenResume follows on the first show too, and two loads racing
         # would clear and refill the table twice.
         self.query_one("#runs-poweroff").display = False
         self._live = self.set_interval(LIVE_RELOAD, self.reload, pause=True)
         self._countdown = self.set_interval(1.0, self._show_poweroff, pause=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_columns(event.size.width)  # narrow columns on a small terminal
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()

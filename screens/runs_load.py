@@ -12,7 +12,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable
 
 from screens.run_watch import RunRow, watch_rows
-from screens.runs_columns import row_cells
+from screens.runs_columns import Column, columns_for, row_cells
 from screens.runs_poweroff import RunsPowerOff
 from screens.widgets.loss_plot import Curve, LossPlot
 from tui_ft.remote.runs_table import runs_table
@@ -36,6 +36,9 @@ class RunsLoading(RunsPowerOff):
     runs: list[RunInfo]
     marked: set[str]
     _live: Timer
+    table_columns: tuple[Column, ...] = ()
+    """The column set shown: wide, or narrow on a small terminal (`set_columns`)."""
+    _shown: RunsLoading.Loaded | None = None
 
     class Loaded(Message, namespace="runs_screen"):
         def __init__(
@@ -79,16 +82,35 @@ class RunsLoading(RunsPowerOff):
             self._live.pause()
         if not self.marked and msg.runs:
             self.marked = {msg.runs[0].run_id}
+        self._shown = msg
+        self._fill(msg)
+        self.query_one(LossPlot).set_curves(msg.curves)
+        if not msg.runs:
+            self._say(f"no runs yet in {self.tui.workspace.runs}: launch one from Train (3)")
+
+    def _fill(self, msg: Loaded) -> None:
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
         currency = self.tui.config.currency
         for item in msg.rows:
             r = item.info
-            size = msg.sizes.get(r.run_id)
-            table.add_row(*row_cells(item, size, r.run_id in self.marked, currency), key=r.run_id)
+            marked = r.run_id in self.marked
+            cells = row_cells(item, msg.sizes.get(r.run_id), marked, currency, self.table_columns)
+            table.add_row(*cells, key=r.run_id)
         if msg.runs:
             table.move_cursor(row=min(row, len(msg.runs) - 1))
-        self.query_one(LossPlot).set_curves(msg.curves)
-        if not msg.runs:
-            self._say(f"no runs yet in {self.tui.workspace.runs}: launch one from Train (3)")
+
+    def set_columns(self, width: int) -> None:
+        """The column set for a terminal `width` cells wide; the rows shown are redrawn in
+        it when it changes."""
+        columns = columns_for(width)
+        if columns is self.table_columns:
+            return
+        self.table_columns = columns
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        for key, label, column_width in columns:
+            table.add_column(label, width=column_width, key=key)
+        if self._shown is not None:
+            self._fill(self._shown)

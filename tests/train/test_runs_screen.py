@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable
 
 from screens.app import TuiFtApp
-from tests.apps import local_app
+from tests.apps import local_app, settle
 from tests.train.conftest import DATA
 from tui_ft.host import LocalHost
 from tui_ft.workspace import Workspace
@@ -74,6 +75,31 @@ async def test_runs_table_states_and_delete(runs_ws):
         await app.workers.wait_for_complete()
         assert not (runs_ws / "runs" / "20261124-090000-killed").exists()
         assert table.row_count == 1
+
+
+async def test_cost_is_on_screen_at_80_columns(runs_ws):
+    """At 80x24 the cost column lies inside the table's visible region (no scrolling right);
+    widened, the table shows every column again."""
+    app = local_app(runs_ws, "runs", hourly_price=3.6, currency="¥")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 2
+        *before, cost = table.ordered_columns
+        assert str(cost.label) == "cost→end"
+        start = sum(c.get_render_width(table) for c in before)
+        assert table.scroll_x == 0
+        assert start + cost.get_render_width(table) <= table.scrollable_content_region.width
+        shown = [table.render_line(y).text for y in (1, 2)]  # as drawn; the header is y=0
+        assert "20261124-101500-demo" in shown[0] and "¥0.1" in shown[0]
+        assert "dead ↻10" in shown[1]
+        await pilot.resize_terminal(130, 45)
+        deadline = time.monotonic() + 30  # the resize reaches the screen after a few hops
+        while len(table.ordered_columns) < 8 and time.monotonic() < deadline:
+            await pilot.pause(0.05)
+        labels = [str(c.label) for c in table.ordered_columns]
+        assert labels[-3:] == ["duration", "size", "cost→end"]
+        assert table.get_row_at(1)[2] == "dead, resumable from checkpoint-10"
 
 
 def test_runs_screen_snapshot(runs_ws, snap_compare):
