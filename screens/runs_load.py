@@ -109,8 +109,11 @@ class RunsLoading(RunsPowerOff):
             return
         self.table_columns = columns
         table = self.query_one(DataTable)
+        row = table.cursor_row  # clearing the columns resets it
         table.clear(columns=True)
         for key, label, column_width in columns:
             table.add_column(label, width=column_width, key=key)
         if self._shown is not None:
             self._fill(self._shown)
+            if table.row_count:
+                table.move_cursor(row=min(row, table.row_count - 1))

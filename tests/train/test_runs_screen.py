@@ -93,12 +93,15 @@ async def test_cost_is_on_screen_at_80_columns(runs_ws):
         shown = [table.render_line(y).text for y in (1, 2)]  # as drawn; the header is y=0
         assert "20261124-101500-demo" in shown[0] and "¥0.1" in shown[0]
         assert "dead ↻10" in shown[1]
+        await pilot.press("down")
+        assert table.cursor_row == 1
         await pilot.resize_terminal(130, 45)
         deadline = time.monotonic() + 30  # the resize reaches the screen after a few hops
         while len(table.ordered_columns) < 8 and time.monotonic() < deadline:
             await pilot.pause(0.05)
         labels = [str(c.label) for c in table.ordered_columns]
         assert labels[-3:] == ["duration", "size", "cost→end"]
+        assert table.cursor_row == 1  # the same run under the cursor
         assert table.get_row_at(1)[2] == "dead, resumable from checkpoint-10"
 
 
