@@ -7,78 +7,45 @@ Keys this form does not know are kept verbatim in `extra`.
 
 from __future__ import annotations
 
-import re
 import shlex
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-import yaml
-
-from tui_ft.yamlpos import yaml_where
-
-STAGES = ("sft", "pt", "rm", "dpo", "kto", "ppo")
-FINETUNING_TYPES = ("lora", "full", "freeze")
-SCHEDULERS = (
-    "linear",
-    "cosine",
-    "cosine_with_restarts",
-    "polynomial",
-    "constant",
-    "constant_with_warmup",
-    "inverse_sqrt",
-    "cosine_with_min_lr",
-    "warmup_stable_decay",
-)
-COMPUTE_TYPES = ("bf16", "fp16", "fp32")
-REPORT_TO = ("none", "tensorboard", "mlflow", "swanlab", "wandb")
-DEEPSPEED_STAGES = (None, 0, 2, 3)
-
-# Typed fields in the order they are written to YAML. `compute_type` and
-# `deepspeed_stage` are form-level views of `bf16`/`fp16` and `deepspeed`.
-_YAML_ORDER = (
-    "model_name_or_path",
-    "template",
-    "trust_remote_code",
-    "stage",
-    "do_train",
-    "finetuning_type",
-    "lora_rank",
-    "lora_alpha",
-    "lora_dropout",
-    "lora_target",
-    "dataset",
-    "dataset_dir",
-    "cutoff_len",
-    "max_samples",
-    "preprocessing_num_workers",
-    "output_dir",
-    "overwrite_output_dir",
-    "logging_steps",
-    "save_steps",
-    "report_to",
-    "per_device_train_batch_size",
-    "gradient_accumulation_steps",
-    "learning_rate",
-    "num_train_epochs",
-    "max_steps",
-    "lr_scheduler_type",
-    "warmup_ratio",
-    "val_size",
-    "deepspeed",
-    "resume_from_checkpoint",
+from tui_ft.train import config_read, config_write
+from tui_ft.train.config_keys import (
+    ALWAYS_WRITTEN,
+    COMPUTE_KEYS,
+    COMPUTE_TYPES,
+    DEEPSPEED_STAGES,
+    DEFAULT_VIEWS,
+    FINETUNING_TYPES,
+    REPORT_TO,
+    SCHEDULERS,
+    STAGES,
+    VIEWS,
+    YAML_ORDER,
+    compute_type_of,
+    deepspeed_stage_of,
+    same_value,
 )
 
-
-ALWAYS_WRITTEN = frozenset(
-    {"model_name_or_path", "template", "stage", "do_train", "finetuning_type", "dataset"}
-    | {"dataset_dir", "output_dir", "report_to"}
-)
-"""What a config made from scratch (the form's New run) names even at the default."""
-
-COMPUTE_KEYS = ("bf16", "fp16", "pure_bf16")
-"""LLaMA-Factory's precision switches; `compute_type` is the form's view of them."""
-
-_VIEWS = ("compute_type", "deepspeed_stage")
+__all__ = [
+    "ALWAYS_WRITTEN",
+    "COMPUTE_KEYS",
+    "COMPUTE_TYPES",
+    "DEEPSPEED_STAGES",
+    "DEFAULT_VIEWS",
+    "FINETUNING_TYPES",
+    "NEW_RUN",
+    "REPORT_TO",
+    "SCHEDULERS",
+    "STAGES",
+    "TrainConfig",
+    "command",
+    "compute_type_of",
+    "deepspeed_stage_of",
+    "new_run_config",
+]
 
 
 @dataclass
@@ -151,7 +118,7 @@ class TrainConfig:
 
     def changed(self, name: str) -> bool:
         """True when the field differs from what was loaded (or from the default)."""
-        return not _same(getattr(self, name), self.baseline(name))
+        return not same_value(getattr(self, name), self.baseline(name))
 
     def explicit(self, name: str) -> bool:
         """True when the saved YAML names this field; False: it shows LLaMA-Factory's default.
@@ -177,47 +144,7 @@ class TrainConfig:
     # -- YAML -------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """The LLaMA-Factory arguments: the loaded mapping with the changes put in."""
-        out: dict[str, Any] = {}
-        written = self._typed_values()
-        compute_changed = self.changed("compute_type")
-        # pure_bf16 is an extra argument; it goes when the precision is changed away from bf16
-        drop_pure = compute_changed and self.compute_type != "bf16"
-        for key, value in (self.raw or {}).items():
-            if key in written:
-                out[key] = written.pop(key)
-            elif key in _TYPED:
-                continue  # changed to "unset" (None, or a LoRA key of a non-LoRA run)
-            elif key in ("bf16", "fp16"):
-                if not compute_changed:
-                    out[key] = value
-            elif key in self.extra and not (key == "pure_bf16" and drop_pure):
-                out[key] = self.extra[key]
-            # a key gone from `extra` was removed by the user: not written
-        out.update(written)
-        if compute_changed or self.raw is None:
-            pure = self.extra.get("pure_bf16") is True and self.compute_type == "bf16"
-            if self.compute_type in ("bf16", "fp16") and not pure:
-                out[self.compute_type] = True
-        for key, value in self.extra.items():
-            if key not in out and not (key == "pure_bf16" and drop_pure):
-                out[key] = value
-        return out
-
-    def _typed_values(self) -> dict[str, Any]:
-        """Typed fields to write, in YAML order: unchanged ones with the loaded value."""
-        raw = self.raw or {}
-        out: dict[str, Any] = {}
-        for key in _YAML_ORDER:
-            value = getattr(self, key)
-            if key in raw and not self.changed(key):
-                out[key] = raw[key]  # exactly as written (a list stays a list)
-            elif value is None or (key == "output_dir" and not value):
-                continue
-            elif key.startswith("lora_") and self.finetuning_type != "lora":
-                continue  # a LoRA setting of a run that no longer uses LoRA
-            elif self.changed(key) or (self.raw is None and key in ALWAYS_WRITTEN):
-                out[key] = value
-        return out
+        return config_write.merged(self)
 
     def to_yaml(self) -> str:
         from tui_ft.lf import yamlio
@@ -227,55 +154,16 @@ class TrainConfig:
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> TrainConfig:
         cfg = cls()
-        raw = dict(raw)
-        for key, value in raw.items():
-            if key in _TYPED:
-                setattr(cfg, key, value)
-            elif key not in COMPUTE_KEYS:
-                cfg.extra[key] = value
-            elif key == "pure_bf16":
-                cfg.extra[key] = value  # shown among the extras: the form has no switch
-        cfg.compute_type = compute_type_of(raw)
-        if isinstance(cfg.dataset, list):
-            cfg.dataset = ",".join(str(d) for d in cfg.dataset)
-        if isinstance(cfg.report_to, list):
-            cfg.report_to = ",".join(str(r) for r in cfg.report_to)
-        cfg.deepspeed_stage = deepspeed_stage_of(cfg.deepspeed)
-        cfg.raw = raw
-        cfg.loaded = {name: getattr(cfg, name) for name in (*_TYPED, *_VIEWS)}
+        config_read.fill(cfg, raw)
         return cfg
 
     @classmethod
     def from_yaml(cls, text: str, source: str = "config") -> TrainConfig:
-        from tui_ft.lf import yamlio
-
-        try:
-            raw = yamlio.load(text) or {}
-        except yaml.YAMLError as exc:
-            problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
-            raise ValueError(f"{source}{yaml_where(exc)}: not valid YAML ({problem})") from exc
-        if not isinstance(raw, dict):
-            raise ValueError(f"{source}: expected a mapping of arguments, got {type(raw).__name__}")
-        return cls.from_dict(raw)
+        """Parse LLaMA-Factory YAML; bad YAML is a ValueError naming `source` and the line."""
+        return cls.from_dict(config_read.parse_yaml(text, source))
 
 
-_TYPED = frozenset(_YAML_ORDER)
-_DEFAULTS = {f.name: f.default for f in fields(TrainConfig) if f.name in (*_YAML_ORDER, *_VIEWS)}
-DEFAULT_VIEWS = {"compute_type": "fp32", "deepspeed_stage": None}
-
-
-def _same(a: Any, b: Any) -> bool:
-    # 3 and 3.0 are the same value to LLaMA-Factory; True and 1 are not the same setting
-    if isinstance(a, bool) or isinstance(b, bool):
-        return type(a) is type(b) and a == b
-    return bool(a == b)
-
-
-def compute_type_of(raw: dict[str, Any]) -> str:
-    """The precision a mapping asks for: pure_bf16 and bf16 are "bf16", fp16 "fp16"."""
-    if raw.get("pure_bf16") is True or raw.get("bf16") is True:
-        return "bf16"
-    return "fp16" if raw.get("fp16") is True else "fp32"
+_DEFAULTS = {f.name: f.default for f in fields(TrainConfig) if f.name in (*YAML_ORDER, *VIEWS)}
 
 
 NEW_RUN = {
@@ -295,14 +183,6 @@ NEW_RUN = {
 
 def new_run_config(**changes: Any) -> TrainConfig:
     return TrainConfig(**{**NEW_RUN, **changes})
-
-
-def deepspeed_stage_of(path: str | None) -> int | None:
-    """The ZeRO stage named in a DeepSpeed config file name (ds_z3_config.json -> 3)."""
-    if not path:
-        return None
-    m = re.search(r"z(\d)", path.rsplit("/", 1)[-1])
-    return int(m.group(1)) if m else None
 
 
 def command(yaml_path: str, *, devices: str | None = None) -> str:
