@@ -4,6 +4,9 @@ answer a password or passphrase question, then the whole app works on that box.
 A box without tui-ft (for its interpreter, `box_python`) or with another version of it is
 offered `remote setup --build` first (screens/setup_offer.py); connecting without it is
 one key away.
+
+Keyboard only: every button has a key, shown in the footer and on the button. Escape goes
+back one step: it closes the key help, else rejects a host key question, else cancels.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets import Button, Footer, Input, Label, OptionList, Static
 
 if TYPE_CHECKING:
     from tui_ft.host.knownhosts import HostKeyProblem
@@ -25,10 +28,24 @@ if TYPE_CHECKING:
     from tui_ft.remote.setup import RemoteStatus
 
 
+class HostKeyPrompt(Vertical, can_focus=True):
+    """The unknown host key question. It takes the focus when it appears and holds its keys
+    itself: `a` accepts while it has the focus, and still types into an Input that has it."""
+
+    BINDINGS = [  # noqa: RUF012 - Textual's API
+        Binding("a", "screen.accept", "Accept and save"),
+        Binding("escape", "screen.back", "Reject"),
+    ]
+
+
 class ConnectScreen(ModalScreen["SSHHost | None"]):
     """Dismissed with the connected host, or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]  # noqa: RUF012
+    BINDINGS = [  # noqa: RUF012 - Textual's API
+        Binding("escape", "back", "Cancel"),
+        # A modal screen hides the app's bindings, so `?` is repeated here.
+        Binding("question_mark", "app.toggle_keys", "Keys"),
+    ]
 
     class KeyQuestion(Message):
         def __init__(self, problem: HostKeyProblem) -> None:
@@ -67,19 +84,23 @@ class ConnectScreen(ModalScreen["SSHHost | None"]):
             if aliases:
                 yield OptionList(*aliases, id="aliases")
             yield Static("", id="status")
-            with Vertical(id="hostkey"):
+            with HostKeyPrompt(id="hostkey"):
                 yield Static("", id="fingerprint")
                 with Horizontal():
-                    yield Button("Accept and save", id="accept", variant="warning")
-                    yield Button("Reject", id="reject")
+                    yield Button("Accept and save (a)", id="accept", variant="warning")
+                    yield Button("Reject (esc)", id="reject")
             with Vertical(id="secret-box"):
                 yield Label("", id="secret-prompt")
                 yield Input(password=True, id="secret")
             with Horizontal(id="buttons"):
-                yield Button("Connect", id="connect", variant="primary")
-                yield Button("Cancel", id="cancel")
+                yield Button("Connect (enter)", id="connect", variant="primary")
+                yield Button("Cancel (esc)", id="cancel")
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        # One-line fields and buttons, as on the areas: the host key question fits 80x24.
+        for widget in self.query("Input, Button"):
+            widget.compact = True  # type: ignore[attr-defined]
         self.query_one("#hostkey").display = False
         self.query_one("#secret-box").display = False
         self.query_one("#spec", Input).focus()
@@ -170,12 +191,13 @@ class ConnectScreen(ModalScreen["SSHHost | None"]):
             f"First connection to {where}.\n{p.key_type} key fingerprint:\n{p.fingerprint}\n"
             "Compare it with the one your provider shows before accepting."
         )
-        self.query_one("#hostkey").display = True
+        prompt = self.query_one("#hostkey")
+        prompt.display = True
         self._status("")
-        self.query_one("#reject", Button).focus()
+        prompt.focus()  # its keys (a, escape) work at once; nothing is accepted by default
 
     @on(Button.Pressed, "#accept")
-    def _accept(self) -> None:
+    def action_accept(self) -> None:
         from tui_ft.host.knownhosts import KnownHosts
 
         p = self._problem
@@ -183,13 +205,24 @@ class ConnectScreen(ModalScreen["SSHHost | None"]):
             return
         KnownHosts().accept(p.hostname, p.port, p.key)
         self._problem = None
+        self.query_one("#spec", Input).focus()
         self.connect()
 
     @on(Button.Pressed, "#reject")
     def _reject(self) -> None:
         self._problem = None
         self.query_one("#hostkey").display = False
+        self.query_one("#spec", Input).focus()
         self._status("Host key not accepted: not connected.", error=True)
+
+    def action_back(self) -> None:
+        """Escape: one step back, never a step forward (a host key is only saved by `a`)."""
+        if self.query("HelpPanel"):
+            self.app.action_hide_help_panel()
+        elif self.query_one("#hostkey").display:
+            self._reject()
+        else:
+            self.action_cancel()
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:
@@ -210,6 +243,7 @@ class ConnectScreen(ModalScreen["SSHHost | None"]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
+        """Close the screen, keeping the app's current host."""
         self._answer = None
         self._answered.set()  # a worker waiting for a password gives up
         self.dismiss(None)

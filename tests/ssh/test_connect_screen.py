@@ -22,12 +22,12 @@ def make_app(root) -> TuiFtApp:
 
 
 async def _connect_to(app, pilot, spec: str) -> None:
-    """`c` opens the Connect screen; the login line goes in, Enter connects."""
+    """`c` opens the Connect screen; the login line is typed in, Enter connects."""
     await pilot.pause()
     await pilot.press("c")
     await pilot.pause()
-    app.screen.query_one("#spec").value = spec
-    await pilot.press("enter")
+    assert app.focused is app.screen.query_one("#spec")
+    await pilot.press(*spec, "enter")
 
 
 def _line(sshd) -> str:
@@ -54,7 +54,10 @@ async def test_connect_shows_fingerprint_then_switches_the_app_to_the_box(
         fingerprint = str(screen.query_one("#fingerprint").render())
         assert "SHA256:" in fingerprint and f"[127.0.0.1]:{sshd.port}" in fingerprint
         assert screen.query_one("#hostkey").display and known.read_text() == ""
-        await pilot.click("#accept")
+        # The question has the focus, so its key works at once and the footer shows it.
+        assert app.focused is screen.query_one("#hostkey")
+        assert screen.active_bindings["a"].binding.description == "Accept and save"
+        await pilot.press("a")
         await _settle(app, pilot)
         await pilot.pause()
         assert known.read_text().startswith(f"[127.0.0.1]:{sshd.port} ssh-ed25519 ")
@@ -66,6 +69,39 @@ async def test_connect_shows_fingerprint_then_switches_the_app_to_the_box(
         assert f"workspace: {box.workspace}" in app.sub_title
         assert app.host.run(["echo", "on the box"]).stdout == "on the box\n"
     app.host.close()
+
+
+async def test_escape_on_the_fingerprint_saves_nothing_and_a_types_into_the_line(
+    ssh_home, sshd, tmp_path
+):
+    known = ssh_home / ".ssh" / "known_hosts"
+    known.write_text("")  # first contact
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _connect_to(app, pilot, _line(sshd))
+        await _settle(app, pilot)
+        screen = app.screen
+        prompt = screen.query_one("#hostkey")
+        assert prompt.display and app.focused is prompt
+        for part in ("#fingerprint", "#accept", "#reject"):  # all on screen at 80x24
+            widget = screen.query_one(part)
+            corner = widget.region.bottom_right - (1, 1)
+            assert screen.get_widget_at(*corner)[0] is widget, f"{part} cut off"
+        await pilot.press("question_mark")  # the key help; escape closes it, not the question
+        assert screen.query("HelpPanel")
+        await pilot.press("escape")
+        assert not screen.query("HelpPanel") and prompt.display
+        await pilot.press("escape")  # back out of the question: rejected, nothing saved
+        await pilot.pause()
+        assert not prompt.display and known.read_text() == ""
+        assert "Host key not accepted" in str(screen.query_one("#status").render())
+        assert app.screen is screen and app.focused is screen.query_one("#spec")
+        await pilot.press("end", "a")  # in the login line a letter types; it accepts nothing
+        assert screen.query_one("#spec").value == _line(sshd) + "a"
+        await pilot.press("escape")  # back again: the screen closes, the host stays local
+        await pilot.pause()
+        assert known.read_text() == "" and app.screen is not screen
+        assert isinstance(app.host, LocalHost) and "host: local" in app.sub_title
 
 
 async def test_connect_reports_a_bad_line_and_cancel_keeps_the_host(ssh_home, tmp_path):
