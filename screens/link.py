@@ -1,7 +1,7 @@
 """Riding out a dropped link: every area pauses instead of failing, and resumes.
 
 The host decides when the link is down (`Host.link`, fed by the heartbeat and by any
-call that finds the transport dead, see tui_ft/host/ssh.py); this module is the UI side:
+call that finds the transport dead, see tui_ft/host/ssh_link.py); this module is the UI side:
 
 - `LinkBanner`, composed into every area: "reconnecting… (attempt n, next in s)" while
   the link is not up. It disables the area's buttons (actions that need the box) and

@@ -99,7 +99,8 @@ class SetupOffer(ModalScreen[bool]):
     BINDINGS = [  # noqa: RUF012 - Textual's API
         Binding("y", "setup", "Set up"),
         Binding("n", "skip", "Connect without"),
-        Binding("escape", "skip", "Connect without", show=False),
+        Binding("escape", "back", "Connect without", show=False),
+        Binding("question_mark", "app.toggle_keys", "Keys"),  # a modal hides the app's own
     ]
 
     class Line(Message):
@@ -166,6 +167,13 @@ class SetupOffer(ModalScreen[bool]):
     def action_skip(self) -> None:
         if not self.running:
             self.dismiss(False)
+
+    def action_back(self) -> None:
+        """Escape closes the key list first, then answers "connect without"."""
+        if self.query("HelpPanel"):
+            self.app.action_hide_help_panel()
+        else:
+            self.action_skip()
 
     def _status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#setup-status", Static)

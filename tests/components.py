@@ -84,3 +84,12 @@ def group_for_xdist(items: list[pytest.Item]) -> None:
     for item in items:
         group = "train" if trains(item) else item.nodeid.split("::", 1)[0]
         item.add_marker(pytest.mark.xdist_group(group))
+
+
+def adapter_first(items: list[pytest.Item]) -> None:
+    """The training worker starts with a test that needs the shared demo adapter, so it is
+    trained before the other worker's merge, chat and GGUF tests ask for it."""
+    first = next((i for i in items if trains(i) and "demo_adapter" in i.fixturenames), None)
+    if first is not None:
+        items.remove(first)
+        items.insert(0, first)

@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 
 from tests import components
-from tests.demo_training import HEAVY_LOCK, demo_args, heavy_lock, inherited_fd, train
-from tests.run_cache import built_once
+from tests.demo_training import demo_args, train
+from tests.heavy_lock import HEAVY_LOCK, heavy_lock, inherited_fd
+from tests.run_cache import built_once, is_built
 
 REPO = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
@@ -39,6 +40,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     components.mark_folders(items, Path(__file__).resolve().parent)
     components.group_for_xdist(items)
+    components.adapter_first(items)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -122,8 +124,11 @@ def demo_adapter(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory)
         )
         train(args, root / "train.yaml")
 
-    with heavy_lock():  # taken before the build's own lock, as every heavy test does
+    if is_built(tmp_path_factory, "trained"):
         root = built_once(tmp_path_factory, "trained", build)
+    else:
+        with heavy_lock():  # taken before the build's own lock, as every training test does
+            root = built_once(tmp_path_factory, "trained", build)
     adapter = root / "adapter"
     return {
         "model": demo_workspace / "models" / "tiny-llama-demo",

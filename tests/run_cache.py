@@ -23,6 +23,11 @@ def run_root(factory: pytest.TempPathFactory) -> Path:
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
+def is_built(factory: pytest.TempPathFactory, name: str) -> bool:
+    """Whether a worker of this run has already made `name` (no lock needed to read it)."""
+    return (run_root(factory) / "shared" / f"{name}.built").exists()
+
+
 def built_once(factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
     """`run_root/shared/name`, made by `build(folder)` unless a worker already made it.
 

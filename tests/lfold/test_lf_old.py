@@ -22,7 +22,8 @@ import tomllib
 import yaml
 from safetensors.numpy import load_file
 
-from tests.demo_training import demo_args, heavy_lock
+from tests.demo_training import demo_args
+from tests.heavy_lock import heavy_lock
 from tests.lfold.conftest import REPO, OldEnv
 
 pytestmark = pytest.mark.train

@@ -164,6 +164,11 @@ async def test_a_box_without_tui_ft_is_offered_setup_and_n_connects_without(
         why = str(app.screen.query_one("#setup-why").render())
         assert f"tui-ft is not installed for {python}" in why
         assert app.screen.active_bindings["y"].binding.description == "Set up"
+        await pilot.press("question_mark")  # the offer's keys, listed; escape closes the list
+        await _until(pilot, lambda: bool(app.screen.query("HelpPanel")), 10)
+        await pilot.press("escape")
+        await _until(pilot, lambda: not app.screen.query("HelpPanel"), 10)
+        assert type(app.screen).__name__ == "SetupOffer"
         await pilot.press("n")
         await _until(pilot, lambda: isinstance(app.host, SSHHost), 30)
         assert type(app.screen).__name__ == "RunsScreen"
