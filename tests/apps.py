@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from screens.app import TuiFtApp
@@ -26,3 +29,15 @@ async def settle(app: TuiFtApp, pilot) -> None:
     await pilot.pause()
     await app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def until(pilot, check: Callable[[], object], what: str, timeout: float = 90.0):
+    """`check()`'s first true value, while the app runs; a deadline in seconds, not a count
+    of pauses (a pause takes longer on a loaded machine). Generous: 2 loaded cores."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        await pilot.pause()
+        if value := check():
+            return value
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout:g}s waiting for {what}")

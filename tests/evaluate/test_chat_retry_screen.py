@@ -16,7 +16,7 @@ import pytest
 from textual.widgets import Input
 
 from screens.evaluate_chat import ChatColumn, ChatPane
-from tests.apps import local_app
+from tests.apps import local_app, until
 from tui_ft.chat.server import LlamaFactoryServer
 from tui_ft.host import LocalHost
 
@@ -64,15 +64,6 @@ def api() -> Iterator[str]:
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
     httpd.server_close()
-
-
-async def until(pilot, check, what: str, seconds: float = 60.0) -> None:
-    for _ in range(int(seconds / 0.1)):
-        await pilot.pause()
-        if check():
-            return
-        await pilot.pause(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 async def open_chat(app, pilot, url: str) -> tuple[ChatPane, ChatColumn]:

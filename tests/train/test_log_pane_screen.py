@@ -11,7 +11,7 @@ from typing import Any
 
 from textual.widgets import Input, Log
 
-from tests.apps import local_app, settle
+from tests.apps import local_app, settle, until
 from tui_ft.host import LocalHost
 from tui_ft.workspace import Workspace
 
@@ -50,10 +50,7 @@ async def failed_run_on_train(tmp_path: Path) -> AsyncIterator[tuple[Any, Any, A
 async def test_filter_jump_follow_copy(tmp_path: Path):
     async with failed_run_on_train(tmp_path) as (app, pilot, screen):
         log = screen.query_one("#mon-log", Log)
-        for _ in range(50):
-            if log.line_count >= 33:
-                break
-            await pilot.pause(0.1)
+        await until(pilot, lambda: log.line_count >= 33, "the run's log in the pane")
         assert log.line_count == 33
 
         await pilot.press("slash")
@@ -81,10 +78,11 @@ async def test_an_ended_runs_monitor_samples_nothing(tmp_path: Path):
     """No work behind it, no timer: the Monitor of an ended run stops the GPU/CPU sampler."""
     async with failed_run_on_train(tmp_path) as (_app, pilot, screen):
         monitor = screen.query_one("#train-monitor")
-        for _ in range(100):
-            if monitor.info is not None and screen.sampler._thread is None:
-                break
-            await pilot.pause(0.1)
+        await until(
+            pilot,
+            lambda: monitor.info is not None and screen.sampler._thread is None,
+            "the ended run's monitor to stop sampling",
+        )
         assert monitor.info.state == "failed"
         assert screen.sampler._thread is None  # the sampler thread has stopped
         assert not screen._gpu_timer._active.is_set()  # and the panel's tick is paused

@@ -6,7 +6,6 @@ Enter picks and the field is filled; `k` clones a run's saved configuration.
 
 from __future__ import annotations
 
-import asyncio
 import html
 import json
 import re
@@ -17,17 +16,7 @@ from textual.widgets import Input, Label
 
 from screens.pickers.base import Picker
 from screens.train_form import TrainForm
-from tests.apps import local_app
-
-
-async def until(pilot, pred, what: str, timeout: float = 60) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while loop.time() < deadline:
-        if pred():
-            return
-        await pilot.pause(0.1)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+from tests.apps import local_app, until
 
 
 def picker_rows(app) -> list[str]:

@@ -12,26 +12,15 @@ import asyncio
 import contextlib
 import os
 import signal
-import time
 
 import psutil
 
 import tui_ft.watch.gpuprocs
 from screens.widgets.gpu_procs import ConfirmKill, GpuProcs
-from tests.apps import local_app
+from tests.apps import local_app, until
 from tests.watch.test_daemon import setup, start_run, wait  # noqa: F401 - fixture
 from tests.watch.test_engine import gpu
 from tui_ft.gpu import gpu_unavailable_reason
-
-
-async def until(pilot, check, what: str, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        await pilot.pause()
-        if value := check():
-            return value
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def line_text(app) -> str:

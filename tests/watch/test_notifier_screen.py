@@ -6,16 +6,14 @@ writes to the terminal is captured at Textual's driver, where the escapes go out
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
-import time
 
 import pytest
 
 import screens.notifier
 from screens.notifier import sequences
-from tests.apps import local_app
+from tests.apps import local_app, until
 from tests.watch.test_daemon import setup, start_run, wait  # noqa: F401 - fixture
 
 WATCH = {"stall_factor": 3, "stall_min_seconds": 2, "startup_seconds": 20}
@@ -36,16 +34,6 @@ def capture(app) -> list[str]:
 
     app._driver.write = write
     return written
-
-
-async def until(pilot, check, what: str, timeout: float = 90.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        await pilot.pause()
-        if value := check():
-            return value
-        await asyncio.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 async def test_finished_and_stalled_runs_ring_and_notify_the_desktop(setup):  # noqa: F811

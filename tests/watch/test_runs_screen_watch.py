@@ -13,27 +13,15 @@ import os
 import re
 import signal
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import yaml
 from textual.widgets import DataTable, Static
 
-from tests.apps import local_app
+from tests.apps import local_app, until
 from tests.watch.test_daemon import setup, start_run, tui_ft, wait  # noqa: F401 - fixture
 
 WATCH = {"interval": 0.5, "stall_factor": 3, "stall_min_seconds": 2, "startup_seconds": 20}
-
-
-async def until(pilot, check: Callable[[], object], what: str, timeout: float = 90.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        await pilot.pause()
-        value = check()
-        if value:
-            return value
-        await asyncio.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def rows(app) -> dict[str, tuple]:
