@@ -65,20 +65,26 @@ def tui_ft(laptop: LaptopEnv, laptop_env: dict[str, str], tmp_path: Path) -> Run
     return run
 
 
-@pytest.fixture
-def box_converter(box: BoxAccount) -> Path:
-    """llama.cpp's converter in the box's cache, as after the box's first `gguf`: that one
-    downloads the ~70 MB llama-cpp-python sdist from the package index, and the box is a
-    new user every session. The same code unpacks it here once per machine (vendor.py)."""
+@pytest.fixture(scope="session")
+def local_converter() -> Path:
+    """llama.cpp's converter in this machine's cache (made once per machine, vendor.py).
+    Session-scoped, so it is made before a test's `ssh_home` points HOME at the laptop."""
     from importlib.metadata import version
 
     from tui_ft.gguf.vendor import ensure_vendored
     from tui_ft.host import LocalHost
 
-    here = Path(ensure_vendored(LocalHost(), sys.executable, version("llama_cpp_python")))
-    dest = box.home / ".cache" / "tui-ft" / "llama-cpp-src" / here.name
+    return Path(ensure_vendored(LocalHost(), sys.executable, version("llama_cpp_python")))
+
+
+@pytest.fixture
+def box_converter(box: BoxAccount, local_converter: Path) -> Path:
+    """llama.cpp's converter in the box's cache, as after the box's first `gguf`: that one
+    downloads the ~70 MB llama-cpp-python sdist from the package index, and the box is a
+    new user every session."""
+    dest = box.home / ".cache" / "tui-ft" / "llama-cpp-src" / local_converter.name
     if not dest.exists():
         box.mkdir(dest.parent)
-        shutil.copytree(here, dest)
+        shutil.copytree(local_converter, dest)
         box.chown(dest)
     return dest
