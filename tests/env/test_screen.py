@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from textual.widgets import Input
+
 from screens.app import TuiFtApp
-from tests.apps import local_app
+from tests.apps import local_app, until
 from tests.env.conftest import write_sharded_model
 from tui_ft.checks.base import CheckResult
 from tui_ft.models.listing import ModelEntry
@@ -67,7 +69,11 @@ async def test_verify_any_path_shows_the_broken_shard(demo_copy, tmp_path):
     app = make_app(demo_copy)
     async with app.run_test(size=(140, 60)) as pilot:
         await pilot.pause()
-        await pilot.click("#model-path")
+        # Focus first, then type: a path typed before the field has the focus reaches the
+        # app, where its digits switch areas (a click could land before the layout did).
+        field = app.screen.query_one("#model-path", Input)
+        field.focus()
+        await until(pilot, lambda: app.focused is field, "the model path field")
         await pilot.press(*str(model))
         await pilot.press("enter")
         await app.workers.wait_for_complete()
