@@ -25,7 +25,7 @@ TRAINS = "train"
 """A test that runs a real training (`train`) holds /tmp/tui-ft-heavy.lock from its set-up
 to its teardown, and every such test goes to one xdist worker: one training at a time on
 the machine, and no worker idles on the lock. A test that only uses LLaMA-Factory (`lf`:
-merge, predict, chat) or llama.cpp (`gguf`) runs beside a training on the other core; the
+merge, predict, chat) or llama.cpp (`gguf`) runs beside a training on another worker; the
 shared trained adapter (`demo_adapter`) takes the lock only while it is built, once."""
 
 
@@ -77,7 +77,7 @@ def trains(item: pytest.Item) -> bool:
 
 
 def group_for_xdist(items: list[pytest.Item]) -> None:
-    """Groups for `pytest -n 2 --dist loadgroup` (scripts/test.sh): every training test
+    """Groups for `pytest -n 3 --dist loadgroup` (scripts/test.sh): every training test
     goes to one worker, in collection order, so they never wait on each other's lock and
     their module fixtures are made once; the other tests go by module (a module fixture is
     made once) to whichever worker is free."""

@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterator
 
 HEAVY_LOCK = "/tmp/tui-ft-heavy.lock"
-"""One real training or llama.cpp build at a time on a shared machine (`flock` this file)."""
+"""One real training at a time on a shared machine (`flock` this file)."""
 
 _held: list[int] = []  # the descriptor this process locks with, while it holds the lock
 
