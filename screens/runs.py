@@ -20,13 +20,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Static
 
-from screens.runs_columns import COLUMNS
 from screens.runs_control import RunsControl
 from screens.runs_load import load_curve
 from screens.widgets.loss_plot import LossPlot
 from tui_ft.train import RunInfo
 
-__all__ = ["COLUMNS", "LIVE_RELOAD", "RunsScreen", "load_curve"]
+__all__ = ["LIVE_RELOAD", "RunsScreen", "load_curve"]
 
 LIVE_RELOAD = 10.0  # seconds between reloads while a run lives or a power-off is pending
 

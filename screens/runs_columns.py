@@ -24,8 +24,6 @@ NARROW: tuple[Column, ...] = (
     ("mark", "", 1), ("run", "run", 23), ("status", "status", 16), ("step", "step", 6),
     ("loss", "loss", 7), ("cost", "cost→end", 13),
 )  # fmt: skip
-COLUMNS = tuple((label, width) for _key, label, width in WIDE)
-"""The wide set as (label, width) pairs."""
 
 
 def table_width(columns: tuple[Column, ...]) -> int:
