@@ -115,6 +115,13 @@ def test_daemon_reports_finished_failed_dead_and_stalled_runs(setup):
         return {r["run_id"]: r for r in (data["state"] or {}).get("runs", [])}
 
     wait(lambda: status().get("stuck-run", {}).get("state") == "running", "stuck-run running")
+    # Two log lines each: dead-run's last loss, and the median stuck-run's stall limit
+    # scales with. Stopped before them, stuck-run would be judged by the start-up allowance
+    # instead (a busy machine starts the trainers late).
+    for name in ("dead-run", "stuck-run"):
+        log = Path(RunPaths(str(ws / "runs" / name)).trainer_log)
+        wait(lambda log=log: log.exists() and len(log.read_text().splitlines()) >= 2,
+             f"two log lines of {name}")  # fmt: skip
     os.killpg(procs[2], signal.SIGKILL)  # dead-run: gone, no exit code
     stopped_at = time.time()
     os.killpg(procs[3], signal.SIGSTOP)  # stuck-run: alive, silent
