@@ -101,5 +101,11 @@ if [ ${#pins[@]} -gt 0 ]; then
   loose=$("$VPY" scripts/unpinned.py requirements/constraints.txt)
   [ -z "$loose" ] || echo "setup: not pinned (run bash scripts/update-pins.sh and commit): $loose" >&2
 fi
+# llama.cpp's imatrix/quantize/perplexity tools (gguf --imatrix) compile against this venv's
+# llama-cpp-python once, here, rather than in the middle of the first export or test run.
+echo "setup: llama.cpp's tools for gguf --imatrix ..." >&2
+if ! "$VPY" -m tui_ft setup llama-tools --jobs "$(nproc)" | sed 's/^/setup:   /' >&2; then
+  echo "setup: warning: llama.cpp's tools did not build; gguf --imatrix builds them on first use" >&2
+fi
 echo "$want" > "$stamp"
 echo "setup: done ($VENV, $((SECONDS - t0)) s)" >&2
