@@ -7,13 +7,13 @@ Everything goes through the app's Host, so the same job runs on a remote box.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tui_ft.gguf import find_tools
 from tui_ft.gguf.modelfile import ollama_create_argv
 from tui_ft.gguf.pipeline import GGUFRun, GGUFSpec, PreflightFailed, run_gguf
 from tui_ft.gguf.preflight import Preflight
-from tui_ft.gguf.remote import info_on, perplexity_on, template_check_on, verify_on
+from tui_ft.gguf.remote import finish_on, info_on, perplexity_on
 from tui_ft.gguf.verify import VerifyReport
 from tui_ft.host.base import Host
 
@@ -43,19 +43,17 @@ def run_gguf_job(host: Host, llama_cpp_dir: str | None, job: GGUFJob, say: Say) 
     """Run the job; a failed pre-flight comes back as an outcome with its checks and error."""
     tools = find_tools(host, llama_cpp_dir, lambda line: say("llama.cpp", line, None))
     data = job.spec.perplexity_data
+    spec = replace(job.spec, verify=job.verify)
     try:
         run = run_gguf(
-            host, tools, job.spec, say,
+            host, tools, spec, say,
             inspect=lambda p: info_on(host, p),
             perplexity=(lambda p, lora: perplexity_on(host, p, str(data), lora)) if data else None,
-            check_template=lambda g, hf, t, mf: template_check_on(host, g, hf, t, mf),
+            finish=lambda req: finish_on(host, req),
         )  # fmt: skip
     except PreflightFailed as exc:
         return GGUFOutcome(preflight=exc.preflight, error=str(exc))
-    outcome = GGUFOutcome(run=run, preflight=run.preflight)
-    if job.verify and run.mode != "adapter":  # an adapter: the template check covers it
-        say("verify", f"load {run.files[-1].path}, generate, compare", None)
-        outcome.report = verify_on(host, run.files[-1].path, run.source)
+    outcome = GGUFOutcome(run=run, preflight=run.preflight, report=run.verify)
     if run.modelfile:
         outcome.modelfile_text = host.read_text(run.modelfile)
         outcome.ollama = ollama_create_argv(host, "my-model", run.modelfile)

@@ -45,6 +45,7 @@ EXTRA_ARGS = {"setup textonly": ["--site-packages", "{path}"]}
 MISSING_EXTRAS = [
     (["gguf-info", "{gguf}"], "gguf", "tui-ft[gguf]"),
     (["gguf-verify", "{gguf}"], "llama_cpp", "tui-ft[gguf]"),
+    (["gguf-finish", "{gguf}", "--hf", "{tmp}", "--verify"], "llama_cpp", "tui-ft[gguf]"),
     (["recipe", "k8s", "demo", "--image", "img"], "kubernetes_validate", "tui-ft[cluster]"),
     (["demo", "{tmp}/demo-ws"], "torch", "tui-ft[train]"),
 ]

@@ -32,6 +32,7 @@ BASE = {
 BOX = "runs on the box (a --host command runs it there with the box's full install)"
 # Imports outside the base dependencies: the file, the names, and why a laptop is fine.
 OUTSIDE_BASE: dict[str, tuple[set[str], str]] = {
+    "tui_ft/cli/gguf_tools.py": ({"llama_cpp"}, "gguf-finish: " + BOX + "; names tui-ft[gguf]"),
     "tui_ft/chat/gguf.py": ({"llama_cpp"}, "GGUF chat here: ChatError names tui-ft[gguf]"),
     "tui_ft/recipes/k8s.py": ({"kubernetes_validate"}, "recipe k8s: names tui-ft[cluster]"),
     "tui_ft/train/log.py": ({"orjson"}, "optional speed-up, stdlib json otherwise"),
@@ -40,6 +41,7 @@ OUTSIDE_BASE: dict[str, tuple[set[str], str]] = {
     "tui_ft/datasets/tokens.py": ({"transformers", "numpy"}, "token counts: " + BOX),
     "tui_ft/demo/build.py": ({"sentencepiece", "torch", "transformers"}, BOX),
     "tui_ft/gguf/inspect.py": ({"gguf"}, BOX),
+    "tui_ft/gguf/modelfile.py": ({"llamafactory", "transformers"}, BOX),
     "tui_ft/gguf/perplexity.py": ({"numpy", "llama_cpp"}, BOX),
     "tui_ft/gguf/template_check.py": ({"llamafactory", "jinja2", "llama_cpp", "transformers"}, BOX),
     "tui_ft/gguf/verify.py": ({"llama_cpp", "torch", "transformers"}, BOX),

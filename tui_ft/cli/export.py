@@ -15,6 +15,7 @@ from tui_ft.cli.common import CLIError, host_from_args, host_path, load_config
 from tui_ft.cli.gguf_run import run_gguf_cmd
 from tui_ft.cli.gguf_tools import (
     run_check_template_cmd,
+    run_finish_cmd,
     run_info_cmd,
     run_perplexity_cmd,
     run_verify_cmd,
@@ -72,6 +73,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     t.add_argument("--modelfile", metavar="FILE", help="also check this Ollama Modelfile")
     t.add_argument("--json", action="store_true")
     t.set_defaults(handler=run_check_template_cmd)
+
+    f = sub.add_parser(
+        "gguf-finish", help="Modelfile, template check and verify of a GGUF in one process"
+    )
+    f.add_argument("file")
+    f.add_argument("--hf", required=True, metavar="DIR", help="the model folder it came from")
+    f.add_argument("--template", help="the LLaMA-Factory template of training (checked)")
+    f.add_argument("--modelfile", action="store_true", help="write an Ollama Modelfile beside it")
+    f.add_argument("--adapter", metavar="FILE", help="its adapter GGUF, beside it (ADAPTER)")
+    f.add_argument("--verify", action="store_true", help="load, generate, compare with --hf")
+    f.add_argument("--json", action="store_true")
+    f.set_defaults(handler=run_finish_cmd)
 
     q = sub.add_parser("gguf-perplexity", help="perplexity on a dataset's held-out records")
     q.add_argument("file")

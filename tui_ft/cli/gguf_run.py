@@ -17,7 +17,7 @@ def run_gguf_cmd(args: argparse.Namespace) -> int:
     from tui_ft.export.preflight import DiskSpaceError
     from tui_ft.gguf import GGUFError, find_tools
     from tui_ft.gguf.pipeline import GGUFSpec, refuse_iquants, run_gguf
-    from tui_ft.gguf.remote import info_on, perplexity_on, template_check_on, verify_on
+    from tui_ft.gguf.remote import finish_on, info_on, perplexity_on
     from tui_ft.gguf.summary import summary_lines
 
     config = load_config()
@@ -43,7 +43,7 @@ def run_gguf_cmd(args: argparse.Namespace) -> int:
         adapter=path(args.adapter, "runs"), base_gguf=path(args.base_gguf, "exports"),
         modelfile=args.modelfile,
         template=template, perplexity_data=path(args.perplexity, "datasets"),
-        imatrix=path(args.imatrix, "datasets"),
+        imatrix=path(args.imatrix, "datasets"), verify=args.verify,
     )  # fmt: skip
     data = spec.perplexity_data
     try:
@@ -58,17 +58,13 @@ def run_gguf_cmd(args: argparse.Namespace) -> int:
                 inspect=lambda p: info_on(host, p),
                 perplexity=(lambda p, lora: perplexity_on(host, p, str(data), lora))
                 if data else None,
-                check_template=lambda g, hf, t, mf: template_check_on(host, g, hf, t, mf),
+                finish=lambda req: finish_on(host, req),
             )  # fmt: skip
-        report = None
-        if args.verify and run.mode != "adapter":  # the adapter: the template check covers it
-            report = verify_on(host, run.files[-1].path, run.source)
+        report = run.verify
     except (GGUFError, DiskSpaceError) as exc:
         raise CLIError(str(exc), 1) from exc
     if args.json:
-        data_out = run.to_json()
-        data_out["verify"] = report.to_json() if report else None
-        print(json.dumps(data_out, ensure_ascii=False))
+        print(json.dumps(run.to_json(), ensure_ascii=False))
     else:
         print("\n".join(summary_lines(run)))
         if report is not None:

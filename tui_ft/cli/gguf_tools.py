@@ -33,6 +33,47 @@ def run_check_template_cmd(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def run_finish_cmd(args: argparse.Namespace) -> int:
+    """The host side of `tui-ft gguf`'s last steps (what a summary shows comes from there)."""
+    import os
+
+    import llama_cpp  # noqa: F401  (a missing extra is named before any file is read)
+
+    from tui_ft.gguf import GGUFError
+    from tui_ft.gguf.finish import FinishRequest, finish_here
+    from tui_ft.gguf.inspect import read_gguf_info
+
+    if not os.path.isdir(args.hf):
+        raise CLIError(f"{args.hf}: no such model folder (--hf)", 2)
+    try:
+        read_gguf_info(args.file)  # the header: a wrong path fails here, not in llama.cpp
+    except (ValueError, OSError) as exc:
+        raise CLIError(f"{args.file}: not a readable GGUF file ({exc})", 1) from exc
+    if not (args.template or args.verify):
+        raise CLIError("gguf-finish: nothing to do: pass --template (with --modelfile) or --verify")
+    req = FinishRequest(
+        args.file, args.hf, args.template, args.modelfile, args.adapter, args.verify
+    )
+    try:
+        done = finish_here(req)
+    except (GGUFError, ValueError, OSError, RuntimeError) as exc:
+        raise CLIError(f"{args.file}: {exc}", 1) from exc
+    if args.json:
+        print(json.dumps(done.to_json(), ensure_ascii=False))
+        return 0
+    if done.modelfile:
+        print(f"Modelfile: {done.modelfile}")
+    failed = False
+    if done.template_check:
+        for item in done.template_check.items:
+            print(f"{'ok  ' if item.ok else 'FAIL'} {item.name}: {item.detail}")
+        failed = not done.template_check.ok
+    if done.verify:
+        print(f"reply: {done.verify.reply!r}")
+        failed = failed or not done.verify.ok
+    return 1 if failed else 0
+
+
 def run_perplexity_cmd(args: argparse.Namespace) -> int:
     from tui_ft.gguf.perplexity import held_out_text, perplexity
 

@@ -1,9 +1,9 @@
 """The whole GGUF step as one call with a structured result (CLI table, --json, screen).
 
 pre-flight -> convert (model, or adapter, or merge-then-convert when the adapter can't be
-a GGUF adapter) -> quantise each type -> perplexity per file -> Modelfile -> template
-check. Tool output goes to `NAME.log` beside the output; `progress(step, line, fraction)`
-gets every line, for a bar or for `-v`.
+a GGUF adapter) -> quantise each type -> perplexity per file -> Modelfile, template check
+and verify (one host process). Tool output goes to `NAME.log` beside the output;
+`progress(step, line, fraction)` gets every line, for a bar or for `-v`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from tui_ft.gguf.adapter import convert_adapter, merge_reasons, resolve_adapter
 from tui_ft.gguf.convert import convert, log_path
+from tui_ft.gguf.finish import Finished, FinishRequest
 from tui_ft.gguf.preflight import preflight
 from tui_ft.gguf.quantize import IMATRIX_REQUIRED, quantize, quantized_name
 from tui_ft.gguf.run_types import (
@@ -24,7 +25,6 @@ from tui_ft.gguf.run_types import (
     PreflightFailed,
     group_fallbacks,
 )
-from tui_ft.gguf.template_check import TemplateReport
 from tui_ft.gguf.tools import GGUFError, LlamaCppTools
 from tui_ft.host.base import Host
 
@@ -53,9 +53,11 @@ def run_gguf(
     *,
     inspect: Callable[[str], object] | None = None,
     perplexity: Callable[[str, str | None], float] | None = None,
-    check_template: Callable[[str, str, str, str | None], TemplateReport] | None = None,
+    finish: Callable[[FinishRequest], Finished],
 ) -> GGUFRun:
-    """Run the GGUF step; raises GGUFError (a failed pre-flight names its fix)."""
+    """Run the GGUF step; raises GGUFError (a failed pre-flight names its fix).
+
+    `finish` runs the last steps on the host (`tui_ft.gguf.remote.finish_on`)."""
     say = progress or (lambda _s, _l, _f: None)
     log = log_path(spec.out)
     if host.exists(log):
@@ -129,16 +131,18 @@ def run_gguf(
                 model, lora = row.path, None if row.path == base else adapter_file
             row.perplexity = perplexity(model, lora)
         lap("perplexity")
-    if spec.modelfile and spec.template:
-        from tui_ft.gguf.modelfile import write_modelfile
-
-        adapter_file = spec.out if run.mode == "adapter" else None
-        run.modelfile = write_modelfile(host, source, spec.template, final, adapter_file)
-        lap("modelfile")
-    if check_template and spec.template:
-        say("template check", final, None)
-        run.template_check = check_template(final, source, spec.template, run.modelfile)
-        lap("template check")
+    req = FinishRequest(
+        final, source, spec.template, spec.modelfile and bool(spec.template),
+        spec.out if run.mode == "adapter" else None,
+        spec.verify and run.mode != "adapter",  # an adapter: the template check covers it
+    )  # fmt: skip
+    if req.template or req.verify:
+        # One process on the host for the Modelfile, the template check and verify.
+        say("template check" if req.template else "verify", final, None)
+        done = finish(req)
+        run.modelfile, run.template_check = done.modelfile, done.template_check
+        run.verify = done.verify
+        lap("checks")
     return run
 
 

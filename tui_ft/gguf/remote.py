@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from tui_ft.gguf.finish import Finished, FinishRequest
 from tui_ft.gguf.inspect import GGUFInfo, read_gguf_info
 from tui_ft.gguf.template_check import TemplateReport
 from tui_ft.gguf.tools import GGUFError, host_python
@@ -42,6 +43,14 @@ def template_check_on(
     args = ["gguf-check-template", path, "--hf", hf_dir, "--template", template]
     args += ["--modelfile", modelfile] if modelfile else []
     return TemplateReport.from_json(_json_command(host, args, f"checking the template of {path}"))
+
+
+def finish_on(host: Host, req: FinishRequest) -> Finished:
+    """Modelfile, template check and verify in one subprocess on the host (one import of
+    transformers, llamafactory and llama-cpp-python instead of three)."""
+    what = "the template check" if req.template else "verifying"
+    data = _json_command(host, req.argv(), f"{what} of {req.gguf}")
+    return Finished.from_json(data)
 
 
 def perplexity_on(host: Host, path: str, data: str, lora: str | None = None) -> float:

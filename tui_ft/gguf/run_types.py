@@ -11,6 +11,7 @@ from tui_ft.gguf.preflight import Preflight
 from tui_ft.gguf.quantize import Fallback
 from tui_ft.gguf.template_check import TemplateReport
 from tui_ft.gguf.tools import GGUFError
+from tui_ft.gguf.verify import VerifyReport
 
 
 @dataclass
@@ -25,6 +26,8 @@ class GGUFSpec:
     template: str | None = None
     perplexity_data: str | None = None
     imatrix: str | None = None
+    verify: bool = False
+    """Load the last file, generate, compare with the Hugging Face model (not an adapter)."""
 
 
 @dataclass
@@ -60,12 +63,15 @@ class GGUFRun:
     template: str | None = None
     template_check: TemplateReport | None = None
     modelfile: str | None = None
+    verify: VerifyReport | None = None
     log: str = ""
     imatrix: str | None = None
     seconds: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        data["verify"] = self.verify.to_json() if self.verify else None
+        return data
 
 
 class PreflightFailed(GGUFError):
