@@ -67,3 +67,18 @@ def test_tools_build_once_and_a_killed_build_never_counts(tmp_path: Path, monkey
     with pytest.raises(Stop):
         ensure_built(host, sys.executable, version, stop_at_compile)
     assert not private.exists() and not (private / "bin" / ".built").exists()
+
+
+def test_setup_builds_the_tools_ahead_of_the_first_export():
+    """`tui-ft setup llama-tools` (scripts/setup.sh runs it): the tools `gguf --imatrix`
+    then finds, with a summary line instead of the compiler's output."""
+    from tests.export.cli import tui_ft
+
+    proc = tui_ft("setup", "llama-tools", "--jobs", "2")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    ready = proc.stdout.strip().splitlines()[-1]
+    assert ready.startswith("llama.cpp tools ready: ")
+    folder = Path(ready.removeprefix("llama.cpp tools ready: "))
+    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == [
+        "llama-imatrix", "llama-perplexity", "llama-quantize"]  # fmt: skip
+    assert "Building CXX" not in proc.stdout  # the compiler's lines take -v
