@@ -107,6 +107,8 @@ def test_stray_gpu_processes_are_listed_and_only_they_can_be_killed(tmp_path):
     _, run_pid = start_run(Path(ws.root), "live", -1, 0, trainer)
     stray = psutil.Popen(["sleep", "600"], start_new_session=True)
     try:
+        # Until its exec, the forked child has no command line yet (a busy machine shows it)
+        wait(lambda: "sleep" in stray.cmdline(), "the stray's exec")
         worker = wait(lambda: psutil.Process(run_pid).children(recursive=True), "the trainer")
         worker_pid = worker[0].pid
         assert run_info(ws.host, RunPaths(f"{ws.runs}/live")).alive
