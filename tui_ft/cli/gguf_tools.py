@@ -9,9 +9,24 @@ import json
 from tui_ft.cli.common import CLIError, host_from_args, host_path, load_config
 
 
+def _check_inputs(gguf: str, hf_dir: str) -> None:
+    """The GGUF's header and the model folder, before seconds of heavy imports."""
+    import os
+
+    from tui_ft.gguf.inspect import read_gguf_info
+
+    if not os.path.isdir(hf_dir):
+        raise CLIError(f"{hf_dir}: no such model folder (--hf)", 2)
+    try:
+        read_gguf_info(gguf)
+    except (ValueError, OSError) as exc:
+        raise CLIError(f"{gguf}: not a readable GGUF file ({exc})", 1) from exc
+
+
 def run_check_template_cmd(args: argparse.Namespace) -> int:
     from tui_ft.gguf.template_check import check_template
 
+    _check_inputs(args.file, args.hf)
     modelfile = None
     if args.modelfile:
         try:
@@ -35,20 +50,12 @@ def run_check_template_cmd(args: argparse.Namespace) -> int:
 
 def run_finish_cmd(args: argparse.Namespace) -> int:
     """The host side of `tui-ft gguf`'s last steps (what a summary shows comes from there)."""
-    import os
-
     import llama_cpp  # noqa: F401  (a missing extra is named before any file is read)
 
     from tui_ft.gguf import GGUFError
     from tui_ft.gguf.finish import FinishRequest, finish_here
-    from tui_ft.gguf.inspect import read_gguf_info
 
-    if not os.path.isdir(args.hf):
-        raise CLIError(f"{args.hf}: no such model folder (--hf)", 2)
-    try:
-        read_gguf_info(args.file)  # the header: a wrong path fails here, not in llama.cpp
-    except (ValueError, OSError) as exc:
-        raise CLIError(f"{args.file}: not a readable GGUF file ({exc})", 1) from exc
+    _check_inputs(args.file, args.hf)
     if not (args.template or args.verify):
         raise CLIError("gguf-finish: nothing to do: pass --template (with --modelfile) or --verify")
     req = FinishRequest(
