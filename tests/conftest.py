@@ -10,6 +10,7 @@ missing (tests/components.py).
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import sys
@@ -21,9 +22,20 @@ from tests import components
 from tests.demo_training import demo_args, train
 from tests.heavy_lock import HEAVY_LOCK, heavy_lock, inherited_fd
 from tests.run_cache import built_once, is_built
+from tui_ft.cli import GC_THRESHOLDS
 
 REPO = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """A worker holds textual, torch, transformers and LLaMA-Factory: hundreds of thousands
+    of objects that each full collection walks, while Pilot tests allocate fast. With the
+    default thresholds test_app.py spent 10 of its 32 CPU seconds in the collector; frozen
+    imports and larger generations (as `tui_ft.cli.main` sets) make that 2."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def pytest_configure(config: pytest.Config) -> None:
