@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.run_cache import built_once
 from tui_ft.gguf import LlamaCppTools, find_tools
 from tui_ft.gguf.convert import convert
 from tui_ft.host import LocalHost
@@ -24,7 +25,11 @@ def tools() -> LlamaCppTools:
 
 @pytest.fixture(scope="session")
 def demo_gguf(demo_workspace: Path, tools: LlamaCppTools, tmp_path_factory) -> Path:
-    """The untrained demo model as an f16 GGUF (read-only for tests)."""
-    out = tmp_path_factory.mktemp("gguf") / "tiny-f16.gguf"
-    convert(LocalHost(), tools, str(demo_workspace / "models" / "tiny-llama-demo"), str(out))
-    return out
+    """The untrained demo model as an f16 GGUF (read-only for tests), converted once per
+    run and shared by the xdist workers."""
+    model = str(demo_workspace / "models" / "tiny-llama-demo")
+
+    def build(out: Path) -> None:
+        convert(LocalHost(), tools, model, str(out / "tiny-f16.gguf"))
+
+    return built_once(tmp_path_factory, "demo-gguf", build) / "tiny-f16.gguf"

@@ -10,7 +10,7 @@ import pytest
 
 from tests.export.cli import gguf_verify, tui_ft
 from tui_ft.gguf.convert import convert
-from tui_ft.gguf.modelfile import modelfile_text
+from tui_ft.gguf.modelfile import lf_modelfile, shape_modelfile
 from tui_ft.gguf.template_check import check_template
 from tui_ft.host import LocalHost
 
@@ -46,13 +46,18 @@ def bos_gguf(demo_workspace: Path, tools, tmp_path_factory) -> tuple[Path, Path]
     return _demo_with_bos(demo_workspace, tools, tmp_path_factory.mktemp("bos"), True)
 
 
+def _modelfile(model: Path, gguf: Path) -> str:
+    """The Modelfile `tui-ft gguf --modelfile` writes (gguf-finish builds it in-process too)."""
+    return shape_modelfile(lf_modelfile(str(model), "default"), "default", gguf.name, None)
+
+
 def _by_name(report) -> dict[str, object]:
     return {i.name: i for i in report.items}
 
 
 def test_a_gguf_that_adds_a_bos_training_never_saw_fails(bos_gguf):
     demo_model, demo_gguf = bos_gguf
-    mf = modelfile_text(LocalHost(), str(demo_model), "default", demo_gguf.name)
+    mf = _modelfile(demo_model, demo_gguf)
     report = check_template(str(demo_gguf), str(demo_model), "default", mf)
     items = _by_name(report)
     assert items["chat template"].ok and items["Modelfile TEMPLATE"].ok
@@ -65,7 +70,7 @@ def test_a_gguf_that_adds_a_bos_training_never_saw_fails(bos_gguf):
 
 def test_the_demo_as_built_passes_the_check(no_bos_gguf):
     model, gguf = no_bos_gguf
-    mf = modelfile_text(LocalHost(), str(model), "default", gguf.name)
+    mf = _modelfile(model, gguf)
     report = check_template(str(gguf), str(model), "default", mf)
     assert report.ok, [i for i in report.items if not i.ok]
     assert report.gguf_prompt == report.training_prompt == report.modelfile_prompt
@@ -83,7 +88,7 @@ def test_another_template_fails_with_the_fix_named(no_bos_gguf):
 
 def test_an_edited_modelfile_template_is_caught(no_bos_gguf, tmp_path: Path):
     model, gguf = no_bos_gguf
-    mf = modelfile_text(LocalHost(), str(model), "default", gguf.name)
+    mf = _modelfile(model, gguf)
     edited = mf.replace("Human: {{ .Content }}", "User: {{ .Content }}")
     edited = edited.replace('PARAMETER stop "</s>"\n', "")
     assert edited != mf
