@@ -48,3 +48,28 @@ def test_follow_survives_a_dropped_connection(ssh_host, sshd, box_tmp, how):
     assert lines == [f"line-{i}" for i in range(150)] + ["done"]
     assert not ssh_host.is_alive(pid)
     follower.close()
+
+
+def test_a_link_that_dies_as_a_command_starts_is_connection_lost(ssh_host, monkeypatch):
+    """The session opened, then the socket died: paramiko raises EOFError for the exec
+    request and again for the channel's close. The caller (an area's worker) gets one
+    ConnectionLost, which the TUI shows as a banner, not a crash."""
+    import paramiko
+
+    from tui_ft.host.base import ConnectionLost
+
+    transport = ssh_host.transport
+    real_open = transport.open_session
+
+    def dead(*_args, **_kwargs):
+        raise EOFError  # what paramiko's packetizer raises on a closed socket
+
+    def open_then_die(*args, **kwargs) -> paramiko.Channel:
+        chan = real_open(*args, **kwargs)
+        monkeypatch.setattr(transport, "_send_user_message", dead)
+        return chan
+
+    monkeypatch.setattr(transport, "open_session", open_then_die)
+    with pytest.raises(ConnectionLost, match="cannot start true"):
+        ssh_host.run(["true"])
+    assert not ssh_host.connected  # dropped at once, for the heartbeat to reconnect

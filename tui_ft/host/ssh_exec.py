@@ -21,6 +21,13 @@ if TYPE_CHECKING:
     import paramiko
 
 
+def close_channel(chan: paramiko.Channel) -> None:
+    """Close `chan`, whatever state the link is in: on a cut link paramiko's close raises
+    (EOFError, socket errors) while telling the box, which would hide the real error."""
+    with contextlib.suppress(Exception):
+        chan.close()
+
+
 def command_line(
     argv: Sequence[str], cwd: str | None, env: Mapping[str, str] | None, *, merge: bool = False
 ) -> str:
@@ -55,7 +62,7 @@ class SSHCommands(SSHLink):
         try:
             chan.exec_command(command_line(tuple(argv), cwd, env, merge=combine))
         except (paramiko.SSHException, EOFError, OSError) as exc:
-            chan.close()
+            close_channel(chan)
             raise self.lost(f"{self.describe()}: cannot start {argv[0]}: {exc}", gen) from exc
         head = b""
         chan.settimeout(self.timeout)
@@ -66,7 +73,7 @@ class SSHCommands(SSHLink):
                     break
                 head += c
         except (TimeoutError, EOFError, OSError) as exc:
-            chan.close()
+            close_channel(chan)
             raise self.lost(f"{self.describe()}: no answer starting {argv[0]}", gen) from exc
         try:
             return chan, int(head)
@@ -76,17 +83,19 @@ class SSHCommands(SSHLink):
         # sshd session was killed); a shell that ran and exited is the box's problem.
         chan.status_event.wait(1.0)
         code = chan.exit_status if chan.exit_status_ready() else -1
-        chan.close()
+        close_channel(chan)
         if not head and code == -1:
             raise self.lost(f"{self.describe()}: connection closed starting {argv[0]}", gen)
         raise HostError(f"{self.describe()}: unexpected shell output {head!r} (exit {code})")
 
     def _kill(self, pid: int) -> None:
-        with contextlib.suppress(HostError):
+        # Best effort: a cut link (paramiko raises EOFError, socket errors) or a process
+        # already gone is not the caller's problem.
+        with contextlib.suppress(Exception):
             chan = self.transport.open_session(timeout=self.timeout)
             chan.exec_command(f"kill -TERM {pid} 2>/dev/null")
             chan.recv_exit_status()
-            chan.close()
+            close_channel(chan)
 
     def run(self, argv, *, cwd=None, env=None, timeout=None, input=None) -> CommandResult:
         argv = tuple(argv)
@@ -117,7 +126,7 @@ class SSHCommands(SSHLink):
                 err += data
             code = chan.recv_exit_status()
         except TimeoutError:
-            chan.close()
+            close_channel(chan)
             if gen != self.generation or not self.link.up:
                 raise ConnectionLost(f"{self.describe()}: lost while running {argv[0]}") from None
             self._kill(pid)
@@ -127,7 +136,7 @@ class SSHCommands(SSHLink):
         except (EOFError, OSError) as exc:
             raise self.lost(f"{self.describe()}: lost while running {argv[0]}: {exc}", gen) from exc
         finally:
-            chan.close()
+            close_channel(chan)
         if code == -1:
             raise self.lost(f"{self.describe()}: connection lost while running {argv[0]}", gen)
         return CommandResult(argv, code, out.decode(errors="replace"), err.decode(errors="replace"))
@@ -161,7 +170,7 @@ class SSHCommands(SSHLink):
             if code != 0:
                 raise HostError(f"`{shlex.join(argv)}` exited {code} on {self.describe()}")
         finally:
-            chan.close()
+            close_channel(chan)
             if not finished and gen == self.generation and self.link.up:
                 self._kill(pid)
 

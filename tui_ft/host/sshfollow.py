@@ -12,6 +12,7 @@ import time
 from typing import TYPE_CHECKING
 
 from tui_ft.host.base import FileFollower, HostError
+from tui_ft.host.ssh_exec import close_channel
 
 if TYPE_CHECKING:
     import paramiko
@@ -43,7 +44,7 @@ class StreamingFollower(FileFollower):
         """Forget the channel and any partial line: it is read again from `offset`."""
         chan, self._chan, self._buf = self._chan, None, b""
         if chan is not None:
-            chan.close()
+            close_channel(chan)
 
     def _take(self) -> list[str]:
         end = self._buf.rfind(b"\n")
