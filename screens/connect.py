@@ -221,8 +221,19 @@ class ConnectScreen(ModalScreen["SSHHost | None"]):
             self.app.action_hide_help_panel()
         elif self.query_one("#hostkey").display:
             self._reject()
+        elif self.query_one("#secret-box").display:
+            self._skip_secret()
         else:
             self.action_cancel()
+
+    def _skip_secret(self) -> None:
+        """Escape on a password or passphrase: not given, back to the login line."""
+        self.query_one("#secret", Input).value = ""
+        self.query_one("#secret-box").display = False
+        self._answer = None
+        self._answered.set()  # the worker goes on without it (and most likely fails)
+        self.query_one("#spec", Input).focus()
+        self._status("Not given: not connected. Enter tries again.", error=True)
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import posixpath
 from collections.abc import Iterator
+from pathlib import Path
 
 from screens.app import TuiFtApp
 from tui_ft import __version__
@@ -102,6 +103,50 @@ async def test_escape_on_the_fingerprint_saves_nothing_and_a_types_into_the_line
         await pilot.pause()
         assert known.read_text() == "" and app.screen is not screen
         assert isinstance(app.host, LocalHost) and "host: local" in app.sub_title
+
+
+async def test_escape_on_a_passphrase_goes_back_to_the_line_and_enter_asks_again(
+    ssh_home, sshd, box, tmp_path
+):
+    """Escape on the passphrase question gives none (one step back, the dialog stays);
+    Enter on the login line asks again, and the right passphrase connects."""
+    from tests.apps import until
+    from tests.ssh.sshd import keygen
+
+    locked = keygen(tmp_path / "locked", passphrase="s3cret phrase")
+    original = box.authorized_keys.read_text()
+    box.authorized_keys.write_text(original + Path(f"{locked}.pub").read_text())
+    app = make_app(tmp_path / "ws")
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await _connect_to(app, pilot, f"ssh -i {locked} -p {sshd.port} {sshd.user}@127.0.0.1")
+            screen = app.screen
+            secret = screen.query_one("#secret")
+            await until(pilot, lambda: app.focused is secret, "the passphrase question")
+            assert f"Passphrase for {locked}" in str(screen.query_one("#secret-prompt").render())
+            await pilot.press(*"wrong", "escape")  # typed, then taken back: nothing is sent
+            # Without the key the box's sshd may offer a password login: Escape again.
+            box_shown = screen.query_one("#secret-box")
+            connecting = [w for w in app.workers if w.group == "connect"]
+            await until(pilot, lambda: box_shown.display or all(w.is_finished for w in connecting),
+                        "the password question or the failure")  # fmt: skip
+            if box_shown.display:
+                assert "assword" in str(screen.query_one("#secret-prompt").render())
+                await pilot.press("escape")
+            await _settle(app, pilot)
+            assert app.screen is screen and not box_shown.display
+            assert app.focused is screen.query_one("#spec") and secret.value == ""
+            assert "authentication failed" in str(screen.query_one("#status").render())
+            assert isinstance(app.host, LocalHost)
+            await pilot.press("enter")  # the same line again: the question comes back
+            await until(pilot, lambda: app.focused is secret, "the question, asked again")
+            await pilot.press(*"s3cret phrase", "enter")
+            await _settle(app, pilot)
+            await until(pilot, lambda: isinstance(app.host, SSHHost), "the connection")
+            assert app.screen is not screen
+    finally:
+        box.authorized_keys.write_text(original)
+        app.host.close()
 
 
 async def test_connect_reports_a_bad_line_and_cancel_keeps_the_host(ssh_home, tmp_path):
