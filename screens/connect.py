@@ -91,7 +91,7 @@ class ConnectScreen(ModalScreen["SSHHost | None"]):
                     yield Button("Reject (esc)", id="reject")
             with Vertical(id="secret-box"):
                 yield Label("", id="secret-prompt")
-                yield Input(password=True, id="secret")
+                yield Input(password=True, placeholder="enter sends it · esc skips", id="secret")
             with Horizontal(id="buttons"):
                 yield Button("Connect (enter)", id="connect", variant="primary")
                 yield Button("Cancel (esc)", id="cancel")
@@ -233,7 +233,7 @@ class ConnectScreen(ModalScreen["SSHHost | None"]):
         self._answer = None
         self._answered.set()  # the worker goes on without it (and most likely fails)
         self.query_one("#spec", Input).focus()
-        self._status("Not given: not connected. Enter tries again.", error=True)
+        self._status("Skipped: trying the next way to log in ...")
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:
