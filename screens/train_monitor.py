@@ -65,6 +65,9 @@ class RunMonitor(MonitorDrawing):
         self.log_state = TrainerLog()
         self.query_one("#mon-title", Static).update(f"run {paths.run_id}")
         self.query_one("#mon-log", Log).clear()
+        # The next status read draws the pane again, even when its tail is the one shown
+        # before (a second attach to the same run: the Train screen's mount and resume).
+        self._last_tail = self._title = None
         self.refresh_status()
         self.follow_log(paths)
         if not getattr(self, "_timer", None):

@@ -74,6 +74,22 @@ async def test_filter_jump_follow_copy(tmp_path: Path):
         assert app.clipboard == "\n".join(TRACEBACK)
 
 
+async def test_attaching_again_shows_the_log_again(tmp_path: Path):
+    """The Train screen may attach its run twice (on mount, then on resume): the second
+    attach clears the pane, and the next status read must fill it again."""
+    from screens.train_monitor import RunMonitor
+    from tui_ft.train import RunPaths
+
+    async with failed_run_on_train(tmp_path) as (_app, pilot, screen):
+        log = screen.query_one("#mon-log", Log)
+        await until(pilot, lambda: log.line_count >= 33, "the run's log in the pane")
+        monitor = screen.query_one(RunMonitor)
+        monitor.attach(RunPaths(str(tmp_path / "ws" / "runs" / RUN)))
+        assert log.line_count == 0
+        await until(pilot, lambda: log.line_count == 33, "the log after attaching again")
+        assert [str(x) for x in log.lines][-1] == TRACEBACK[-1]
+
+
 async def test_an_ended_runs_monitor_samples_nothing(tmp_path: Path):
     """No work behind it, no timer: the Monitor of an ended run stops the GPU/CPU sampler."""
     async with failed_run_on_train(tmp_path) as (_app, pilot, screen):
