@@ -1,5 +1,6 @@
-"""`tui-ft gguf-check-template`, `gguf-perplexity`, `gguf-info` and `gguf-verify`: one GGUF
-file each, JSON with `--json` (the TUI runs them on a remote box, where the file is)."""
+"""`tui-ft gguf-check-template`, `gguf-finish`, `gguf-perplexity`, `gguf-info` and
+`gguf-verify`: one GGUF file each, JSON with `--json` (the TUI and `tui-ft gguf` run them on
+the host, where the file is)."""
 
 from __future__ import annotations
 
