@@ -9,7 +9,7 @@ llama.cpp's native logs stay out of the TUI.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from tui_ft.gguf.template_check import TemplateReport
 from tui_ft.gguf.verify import VerifyReport
@@ -49,7 +49,7 @@ class Finished:
     def to_json(self) -> dict:
         return {
             "modelfile": self.modelfile,
-            "template_check": asdict(self.template_check) if self.template_check else None,
+            "template_check": self.template_check.to_json() if self.template_check else None,
             "verify": self.verify.to_json() if self.verify else None,
         }
 
