@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "check",
     "model",
     "train",
+    "fit",
     "data",
     "evaluate",
     "remote",
