@@ -138,7 +138,8 @@ def gpu_frees(devices: str | None) -> tuple[list[GPUFree], str]:
 
     gpus = read_gpus()
     if not gpus:
-        return [], gpu_unavailable_reason() or "no GPU"
+        reason = gpu_unavailable_reason() or "none found"
+        return [], reason.split(": ")[-1]  # the library's words, not the exception's class
     chosen = devices or os.environ.get("CUDA_VISIBLE_DEVICES")
     if chosen:
         wanted = {d.strip() for d in chosen.split(",") if d.strip()}

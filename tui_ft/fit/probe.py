@@ -124,7 +124,7 @@ def run_probe(
     progress: Callable[[str], None] = lambda _m: None,
 ) -> Probe:
     """Run `raw` for `steps` steps, wait for it, and return the peak it reached."""
-    from tui_ft.fit.record import save_observed
+    from tui_ft.fit.record import save_observed, write_estimate
     from tui_ft.train import TrainConfig, TrainConfigError
     from tui_ft.train.discover import run_info
     from tui_ft.train.launch import launch, prepare_run
@@ -137,6 +137,7 @@ def run_probe(
         paths = prepare_run(ws, cfg, name="fit-probe")
     except TrainConfigError as exc:
         raise ProbeError(str(exc)) from exc
+    write_estimate(host, paths, est, "fit --probe")
     hook_dir = posixpath.join(paths.root, "fit-hook")
     host.makedirs(hook_dir)
     host.write_text(posixpath.join(hook_dir, "sitecustomize.py"), HOOK)

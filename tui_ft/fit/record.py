@@ -78,6 +78,13 @@ def save_estimate(host: Host, paths: RunPaths, raw: dict[str, Any]) -> dict[str,
     return data
 
 
+def write_estimate(host: Host, paths: RunPaths, est: Any, source: str) -> None:
+    """Keep `est` (an Estimate made with the measured data) as the run's estimate."""
+    data = read_fit(host, paths)
+    data.update(estimated_at=time.time(), seq_source=source, estimate=est.to_dict())
+    _write(host, paths, data)
+
+
 def save_observed(host: Host, paths: RunPaths, observed: dict[str, Any]) -> None:
     """Merge a peak reading into fit.json (`allocated`, `nvml`, `rss`, `source`)."""
     data = read_fit(host, paths)

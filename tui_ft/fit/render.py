@@ -8,6 +8,9 @@ GIB = 1 << 30
 
 
 def gib(n: float) -> str:
+    """GiB with one decimal; MiB under 1 GiB, so a small model's parts do not all read 0.0."""
+    if abs(n) < GIB:
+        return f"{n / (1 << 20):.0f} MiB"
     return f"{n / GIB:.1f} GiB"
 
 
@@ -37,6 +40,8 @@ def table(r: FitReport) -> list[str]:
     )
     lines.append(f"  {'total':<{width}}  {gib(est.total):>10}  per GPU, as NVML shows it")
     lines.append("")
+    if r.lengths is not None:
+        lines += [f"note     {n}" for n in r.lengths.notes]
     if not r.gpus:
         lines.append(
             f"GPU      no GPU ({r.gpu_note or 'none found'}): no verdict; --free SIZE plans for one"

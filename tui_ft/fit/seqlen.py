@@ -195,7 +195,7 @@ def _count(
         quantiles = quantiles + max(0, extra)
         templated = True
     except Exception as exc:  # no LLaMA-Factory here, an unknown template
-        notes.append(f"template not applied ({type(exc).__name__}): lengths of the plain text")
+        notes.append(f"template not applied ({type(exc).__name__}: {exc}): plain-text lengths")
     return Lengths(
         int(raw.size), [int(x) for x in quantiles], templated, ", ".join(p for p, _ in files), notes
     )

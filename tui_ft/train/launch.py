@@ -89,6 +89,9 @@ def prepare_run(
     if cfg.uses_v1:
         status["env"] = {"USE_V1": "1"}  # LLaMA-Factory's v1 engine reads this config
     write_status(host, paths, status)
+    from tui_ft.fit.record import save_estimate
+
+    save_estimate(host, paths, cfg.to_dict())  # fit.json: `tui-ft fit --report` compares the peak
     return paths
 
 
