@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import yaml
 
 from tui_ft.export.preflight import check_disk, estimate_export_bytes
+from tui_ft.export.tokenizer_sync import sync_tokenizer
 from tui_ft.host.base import Host, HostError
 from tui_ft.lf.recorded import write_recorded_template
 from tui_ft.units import human_bytes
@@ -110,6 +111,7 @@ def run_export(host: Host, spec: ExportSpec, progress: Progress | None = None) -
         _copy_tokenizer_model(host, spec.model, tmp, say)
         # The merged model answers "which template?" itself (GGUF Modelfile, chat).
         write_recorded_template(host, tmp, spec.template)
+        _keep_training_tokenizer(host, spec, tmp, final, say)
         # The recorded config names the final folder, so rerunning it writes there.
         host.write_text(args_path, yaml.safe_dump(spec.to_args(final), sort_keys=False))
         if host.exists(final):
@@ -131,6 +133,17 @@ def _copy_tokenizer_model(host: Host, base: str, out: str, say: Progress) -> Non
     if host.exists(src) and not host.exists(dst):
         host.write_bytes(dst, host.read_bytes(src))
         say(f"copied {TOKENIZER_MODEL} from the base model")
+
+
+def _keep_training_tokenizer(
+    host: Host, spec: ExportSpec, tmp: str, final: str, say: Progress
+) -> None:
+    """The merge's tokenizer settings set back to training's; what can't be, named."""
+    sync = sync_tokenizer(host, tmp, spec.model, spec.adapter, spec.template)
+    for line in sync.fixed:
+        say(f"tokenizer kept as in training: {line}".replace(tmp, final))
+    for line in sync.differences:
+        say(f"warning: the tokenizer differs from training: {line}".replace(tmp, final))
 
 
 def read_export_args(host: Host, export_dir: str) -> dict[str, object]:

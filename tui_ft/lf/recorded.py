@@ -52,3 +52,26 @@ def read_recorded_template(host: Host, model_dir: str) -> str | None:
         if isinstance(template, str) and template:
             return template
     return None
+
+
+def training_template(host: Host, adapter: str) -> str | None:
+    """The template a run's adapter (or checkpoint) was trained with: recorded in the adapter
+    folder, else in the run folders above it (LLaMA-Factory keeps `training_args.yaml` in
+    the run's output folder or tui-ft's run folder)."""
+    folder = adapter.rstrip("/")
+    for _ in range(3):  # checkpoint-N -> output -> run
+        found = read_recorded_template(host, folder)
+        if found or not folder or folder == "/":
+            return found
+        folder = posixpath.dirname(folder)
+    return None
+
+
+def recorded_template_for(host: Host, model: str, adapter: str | None = None) -> str | None:
+    """The template to use for `model` (plus `adapter`): the adapter's training template
+    first (that is what the weights learnt), else the one recorded with the model."""
+    if adapter:
+        found = training_template(host, adapter)
+        if found:
+            return found
+    return read_recorded_template(host, model)
