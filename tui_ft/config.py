@@ -120,7 +120,9 @@ class Config:
 
     def save(self, path: Path | None = None) -> Path:
         path = path or config_path()
-        atomic_write_text(path, yaml.safe_dump(asdict(self), sort_keys=False, allow_unicode=True))
+        atomic_write_text(  # it holds the webhook URLs: a secret
+            path, yaml.safe_dump(asdict(self), sort_keys=False, allow_unicode=True), secret=True
+        )
         return path
 
 

@@ -76,4 +76,6 @@ def remember(host: Host, **values: Any) -> None:
     if entry == before:
         return  # nothing new: no write on every command
     doc[key] = entry
-    atomic_write_text(memory_path(), yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
+    atomic_write_text(
+        memory_path(), yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), secret=True
+    )

@@ -13,6 +13,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from tui_ft.host.crash import exit_line
+
 
 class HostError(RuntimeError):
     """A host operation failed; the message names the host and the path or command."""
@@ -66,6 +68,8 @@ class CommandResult:
     returncode: int
     stdout: str
     stderr: str
+    where: str = ""
+    """The host it ran on, where it matters to the message (a crash on a box)."""
 
     @property
     def ok(self) -> bool:
@@ -74,9 +78,9 @@ class CommandResult:
     def check(self) -> CommandResult:
         if not self.ok:
             tail = (self.stderr or self.stdout).strip().splitlines()[-5:]
-            raise HostError(
-                f"`{shlex.join(self.argv)}` exited {self.returncode}: " + " | ".join(tail)
-            )
+            # A crash (signal) names the signal, its likely cause and the fix.
+            head = exit_line(self.argv, self.returncode, self.where)
+            raise HostError(head + (": " + " | ".join(tail) if tail else ""))
         return self
 
 
@@ -171,8 +175,12 @@ class Host(ABC):
         """Read a file from `offset`; `size` None reads to the end. Raises FileNotFoundError."""
 
     @abstractmethod
-    def write_bytes(self, path: str, data: bytes) -> None:
-        """Write a file atomically (temporary file and rename), creating parent folders."""
+    def write_bytes(self, path: str, data: bytes, *, secret: bool = False) -> None:
+        """Write a file atomically (temporary file and rename), creating parent folders.
+
+        The mode follows tui_ft.atomic's rule: `secret` makes it 0600 and its folder 0700;
+        else an old file keeps its mode and a new one gets the host's umask.
+        """
 
     @abstractmethod
     def stat(self, path: str) -> FileStat | None:
@@ -202,8 +210,8 @@ class Host(ABC):
     def read_text(self, path: str) -> str:
         return self.read_bytes(path).decode("utf-8")
 
-    def write_text(self, path: str, text: str) -> None:
-        self.write_bytes(path, text.encode("utf-8"))
+    def write_text(self, path: str, text: str, *, secret: bool = False) -> None:
+        self.write_bytes(path, text.encode("utf-8"), secret=secret)
 
     def exists(self, path: str) -> bool:
         return self.stat(path) is not None

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tui_ft.atomic import atomic_write_bytes
 from tui_ft.host.base import CommandResult, DiskUsage, FileStat, Host, HostError
+from tui_ft.host.crash import exit_line
 
 
 def _env(extra: Mapping[str, str] | None) -> dict[str, str] | None:
@@ -66,7 +67,7 @@ class LocalHost(Host):
                 yield line.rstrip("\n")
             code = proc.wait()
             if code != 0:
-                raise HostError(f"`{' '.join(argv)}` exited {code}")
+                raise HostError(exit_line(argv, code))  # a crash says which signal and why
         finally:
             if proc.poll() is None:
                 proc.kill()
@@ -127,8 +128,8 @@ class LocalHost(Host):
                 fh.seek(offset)
             return fh.read() if size is None else fh.read(size)
 
-    def write_bytes(self, path: str, data: bytes) -> None:
-        atomic_write_bytes(path, data)
+    def write_bytes(self, path: str, data: bytes, *, secret: bool = False) -> None:
+        atomic_write_bytes(path, data, secret=secret)
 
     def stat(self, path: str) -> FileStat | None:
         try:

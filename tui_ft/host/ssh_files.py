@@ -7,6 +7,7 @@ import stat as stat_mod
 import uuid
 from typing import TYPE_CHECKING
 
+from tui_ft.atomic import SECRET_FILE, SECRET_FOLDER, file_mode
 from tui_ft.host.base import ConnectionLost, DiskUsage, FileFollower, FileStat, HostError
 from tui_ft.host.ssh_exec import SSHCommands, parent_dir
 
@@ -60,18 +61,27 @@ class SSHFiles(SSHCommands):
 
         return self._sftp_call(read, path)
 
-    def write_bytes(self, path: str, data: bytes) -> None:
+    def write_bytes(self, path: str, data: bytes, *, secret: bool = False) -> None:
         parent = parent_dir(path)
         self.makedirs(parent)
         tmp = f"{parent}/.{path.rsplit('/', 1)[-1]}.{uuid.uuid4().hex[:8]}.tmp"
+        # paramiko's open sends no mode: sftp-server makes the file 0666 under its own
+        # umask, which need not be the one the box's commands (training, cp) run with.
+        # So the mode is set here, before any data: tui_ft.atomic's rule, the box's umask.
+        new_mode = SECRET_FILE if secret else file_mode(False, self.box_umask())
 
         def write(sftp, path):
+            mode = new_mode
+            if secret:
+                sftp.chmod(parent, SECRET_FOLDER)
+            else:
+                with contextlib.suppress(FileNotFoundError):  # an old file keeps its mode
+                    mode = stat_mod.S_IMODE(sftp.stat(path).st_mode)
             try:
                 with sftp.open(tmp, "wb") as fh:
+                    fh.chmod(mode)
                     fh.set_pipelined(True)
                     fh.write(data)
-                with contextlib.suppress(FileNotFoundError):
-                    sftp.chmod(tmp, stat_mod.S_IMODE(sftp.stat(path).st_mode))
                 sftp.posix_rename(tmp, path)  # atomic replace (OpenSSH extension)
             except BaseException:
                 with contextlib.suppress(Exception):
@@ -79,6 +89,18 @@ class SSHFiles(SSHCommands):
                 raise
 
         self._sftp_call(write, path)
+
+    def box_umask(self) -> int:
+        """The umask the box's commands run with (asked once per host)."""
+        umask = getattr(self, "_box_umask", None)
+        if umask is None:
+            res = self.run(["sh", "-c", "umask"], timeout=self.timeout)
+            try:
+                umask = int(res.stdout.strip() or "x", 8)
+            except ValueError:
+                umask = 0o022  # a shell that prints no umask: the common default
+            self._box_umask = umask
+        return umask
 
     def stat(self, path: str) -> FileStat | None:
         try:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui_ft.notify.mask import mask_url
+
 FORMATS = ("json", "slack", "feishu", "dingtalk", "wecom")
 
 
@@ -59,6 +61,7 @@ def parse_notify(raw: Any, source: str = "config") -> NotifySettings:
             raise NotifyConfigError(f"{where}: format {fmt!r} is not one of {', '.join(FORMATS)}")
         url = hook["url"]
         if not url.startswith(("http://", "https://")):
-            raise NotifyConfigError(f"{where}: url {url!r} must start with http:// or https://")
+            shown = mask_url(url)  # the URL is the secret: not whole in an error
+            raise NotifyConfigError(f"{where}: url {shown} must start with http:// or https://")
         out.append(Webhook(url, fmt))
     return NotifySettings(out, desktop)

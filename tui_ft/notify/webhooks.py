@@ -13,12 +13,14 @@ library is used, so the watch daemon needs nothing more on the box.
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
+from tui_ft.notify.mask import mask_url, scrub
 from tui_ft.notify.message import Event, render_text
 from tui_ft.notify.settings import Webhook
 
@@ -59,28 +61,27 @@ def _refused(fmt: str, body: bytes) -> str | None:
     return None
 
 
-def _redact(url: str) -> str:
-    """Webhook URLs carry their secret (token, key): show the address only."""
-    return url.split("?")[0].rsplit("/", 1)[0] + "/…" if url.count("/") > 3 else url
-
-
 def send(hook: Webhook, event: Event, timeout: float = 10.0) -> Delivery:
+    """Post `event`; the Delivery shows the URL masked, never whole (it is the secret)."""
+    shown = mask_url(hook.url)
     data = json.dumps(payload(hook.format, event), ensure_ascii=False).encode("utf-8")
-    req = urllib.request.Request(
-        hook.url, data=data, headers={"Content-Type": "application/json; charset=utf-8"}
-    )
     try:
+        req = urllib.request.Request(
+            hook.url, data=data, headers={"Content-Type": "application/json; charset=utf-8"}
+        )
         with urllib.request.urlopen(req, timeout=timeout) as resp:
             body = resp.read()
     except urllib.error.HTTPError as exc:
-        return Delivery(_redact(hook.url), hook.format, False, f"HTTP {exc.code} {exc.reason}")
+        return Delivery(shown, hook.format, False, scrub(f"HTTP {exc.code} {exc.reason}", hook.url))
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        return Delivery(_redact(hook.url), hook.format, False, f"unreachable: {reason}")
+        return Delivery(shown, hook.format, False, scrub(f"unreachable: {reason}", hook.url))
+    except (ValueError, http.client.HTTPException) as exc:  # a bad port, an odd answer
+        return Delivery(shown, hook.format, False, scrub(f"{type(exc).__name__}: {exc}", hook.url))
     refused = _refused(hook.format, body)
     if refused:
-        return Delivery(_redact(hook.url), hook.format, False, refused)
-    return Delivery(_redact(hook.url), hook.format, True, "sent")
+        return Delivery(shown, hook.format, False, scrub(refused, hook.url))
+    return Delivery(shown, hook.format, True, "sent")
 
 
 def send_all(hooks: list[Webhook], event: Event, timeout: float = 10.0) -> list[Delivery]:

@@ -50,8 +50,8 @@ class HostView(Host):
     def signal(self, pid: int, sig: int, *, group: bool = True) -> bool:
         return self.host.signal(pid, sig, group=group)
 
-    def write_bytes(self, path: str, data: bytes) -> None:
-        self.host.write_bytes(path, data)
+    def write_bytes(self, path: str, data: bytes, *, secret: bool = False) -> None:
+        self.host.write_bytes(path, data, secret=secret)
 
     def makedirs(self, path: str) -> None:
         self.host.makedirs(path)

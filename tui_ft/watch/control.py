@@ -25,10 +25,15 @@ def daemon_pid(host: Host, files: WatchFiles) -> int | None:
 
 def read_state(host: Host, files: WatchFiles) -> dict[str, Any] | None:
     """What the daemon saw at its last look (runs, notifications, power-off), or None."""
+    from tui_ft.notify.mask import masked_deliveries
+
     try:
-        return json.loads(host.read_text(files.state))
+        state = json.loads(host.read_text(files.state))
     except (FileNotFoundError, ValueError):
         return None
+    if isinstance(state, dict) and isinstance(state.get("notifications"), list):
+        state["notifications"] = masked_deliveries(state["notifications"])
+    return state
 
 
 def carried_settings(config: Config) -> dict[str, Any]:
@@ -55,7 +60,7 @@ def start_daemon(host: Host, workspace: str, config: Config) -> tuple[int, bool]
     parse_notify(config.notify)  # a bad setting fails here, not in a detached process
     parse_watch(config.watch)
     host.makedirs(files.folder)
-    host.write_text(files.settings, json.dumps(carried_settings(config)))
+    host.write_text(files.settings, json.dumps(carried_settings(config)), secret=True)
     argv = [host.python, "-m", "tui_ft", "--workspace", workspace, "watch", "--foreground"]
     pid = host.spawn_detached(argv, cwd=files.folder, log_path=files.log, pid_path=files.pid)
     return pid, True

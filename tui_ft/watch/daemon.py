@@ -21,6 +21,7 @@ from typing import Any
 
 from tui_ft.atomic import atomic_write_text
 from tui_ft.notify import Event, NotifySettings, send_all
+from tui_ft.notify.mask import masked_deliveries
 from tui_ft.train.discover import RunInfo, list_runs
 from tui_ft.watch.cost import run_cost
 from tui_ft.watch.files import WatchFiles
@@ -63,7 +64,7 @@ class Watcher:
         except (FileNotFoundError, ValueError):
             return
         self.reported = dict(old.get("reported") or {})
-        self.notifications = list(old.get("notifications") or [])[-20:]
+        self.notifications = masked_deliveries(list(old.get("notifications") or [])[-20:])
 
     # -- one look ---------------------------------------------------------------
     def scan(self, now: float | None = None) -> dict[str, Any]:
@@ -80,7 +81,7 @@ class Watcher:
         if self.settings.power_off:
             self._power_off_step(runs, now)
         state = self._state(runs, now)
-        atomic_write_text(self.files.state, json.dumps(state, indent=1))
+        atomic_write_text(self.files.state, json.dumps(state, indent=1), secret=True)
         return state
 
     def _sample(self, now: float) -> None:
