@@ -15,7 +15,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from tui_ft.host.base import CommandResult, ConnectionLost, HostError
+from tui_ft.host.crash import exit_line, signal_number
 from tui_ft.host.ssh_link import SSHLink
+from tui_ft.host.ssh_signal import exit_signal
+from tui_ft.host.ssh_signal import watch as watch_signals
 
 if TYPE_CHECKING:
     import paramiko
@@ -53,6 +56,7 @@ class SSHCommands(SSHLink):
 
         gen = self.generation
         transport = self.transport
+        watch_signals(transport)  # a crash on the box is not a lost link
         try:
             chan = transport.open_session(timeout=self.timeout)
         except paramiko.ChannelException as exc:  # refused (MaxSessions): the link is fine
@@ -137,6 +141,9 @@ class SSHCommands(SSHLink):
             raise self.lost(f"{self.describe()}: lost while running {argv[0]}: {exc}", gen) from exc
         finally:
             close_channel(chan)
+        if code == -1 and (number := signal_number(exit_signal(chan) or "")):
+            out_text, err_text = out.decode(errors="replace"), err.decode(errors="replace")
+            return CommandResult(argv, -number, out_text, err_text, where=self.describe())
         if code == -1:
             raise self.lost(f"{self.describe()}: connection lost while running {argv[0]}", gen)
         return CommandResult(argv, code, out.decode(errors="replace"), err.decode(errors="replace"))
@@ -165,10 +172,12 @@ class SSHCommands(SSHLink):
                 yield buf.decode(errors="replace")
             code = chan.recv_exit_status()
             finished = True
+            if code == -1 and (number := signal_number(exit_signal(chan) or "")):
+                code = -number  # died by a signal on the box: a crash line, not a lost link
             if code == -1:
                 raise self.lost(f"{self.describe()}: connection lost during {argv[0]}", gen)
             if code != 0:
-                raise HostError(f"`{shlex.join(argv)}` exited {code} on {self.describe()}")
+                raise HostError(exit_line(argv, code, self.describe()))
         finally:
             close_channel(chan)
             if not finished and gen == self.generation and self.link.up:
