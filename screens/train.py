@@ -10,11 +10,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Static, TabbedContent, TabPane
+from textual.widgets import Button, Input, Select, Static, TabbedContent, TabPane
 
 from screens.base import AreaScreen
 from screens.pickers.fields import PICK_BINDING, PickFields
 from screens.train_files import TrainFiles
+from screens.train_fit import FitPanel
 from screens.train_form import TrainForm
 from screens.train_launch import TrainLaunch
 from screens.train_monitor import RunMonitor
@@ -108,6 +109,7 @@ class TrainScreen(PickFields, TrainFiles, TrainLaunch, AreaScreen):
                     yield Button("Save", id="train-save")
                 yield TrainForm(id="train-form")
                 yield Static("", id="train-command")
+                yield FitPanel(id="train-fit")
                 yield Static("", id="train-errors")
                 yield Button("Launch", id="train-launch", variant="success")
             with TabPane("Monitor", id="tab-monitor"), Vertical():
@@ -240,10 +242,14 @@ class TrainScreen(PickFields, TrainFiles, TrainLaunch, AreaScreen):
         self.query_one("#train-command", Static).update(
             f"[b]command[/b] {text}\n[dim]{len(cfg.to_dict())} arguments[/dim]"
         )
+        self.query_one(FitPanel).request(cfg)  # debounced, estimated off the UI thread
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id != "train-yaml-path":
             self.update_command()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self.update_command()  # precision, DeepSpeed, finetuning type: the estimate changes
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         bid = event.button.id

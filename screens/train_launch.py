@@ -38,6 +38,12 @@ class TrainLaunch:
             self._field_errors(exc.errors)
             return
         self.query_one(TrainForm).clear_errors()
+        from screens.train_fit import FitPanel
+
+        warning = self.query_one(FitPanel).blocks(cfg)
+        if warning:  # the estimate says it won't fit: say so once, launch on the next press
+            self._errors(warning)
+            return
         self.query_one("#train-launch", Button).disabled = True
         self._errors("checking and launching…")
         self.launch_worker(cfg, self.query_one(TrainForm).auto_fields())
