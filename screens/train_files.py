@@ -34,6 +34,9 @@ class TrainFiles:
         except ValueError as exc:
             self._errors(f"[red]{exc}[/red]")  # type: ignore[attr-defined]
             return
+        base = getattr(self, "base_config", None)
+        # the form's config is built anew; the loaded file's text is what keeps its comments
+        cfg.source = base.source if base is not None else None
         self.write_config(path, cfg.to_yaml())
 
     @work(thread=True, exclusive=True, group="train-file")

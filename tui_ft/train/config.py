@@ -96,6 +96,9 @@ class TrainConfig:
     """The mapping this config was loaded from (None: made from scratch)."""
     loaded: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """The typed fields' values right after loading: a field equal to it is unchanged."""
+    source: str | None = field(default=None, compare=False, repr=False)
+    """The YAML text this config was read from: saving edits it in place, so the user's
+    comments, blank lines and spellings stay (None: written whole)."""
 
     @property
     def datasets(self) -> list[str]:
@@ -147,9 +150,8 @@ class TrainConfig:
         return config_write.merged(self)
 
     def to_yaml(self) -> str:
-        from tui_ft.lf import yamlio
-
-        return yamlio.dump(self.to_dict())
+        """The YAML to save: `source` with only the changed lines rewritten, when there is one."""
+        return config_write.to_text(self)
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> TrainConfig:
@@ -160,7 +162,9 @@ class TrainConfig:
     @classmethod
     def from_yaml(cls, text: str, source: str = "config") -> TrainConfig:
         """Parse LLaMA-Factory YAML; bad YAML is a ValueError naming `source` and the line."""
-        return cls.from_dict(config_read.parse_yaml(text, source))
+        cfg = cls.from_dict(config_read.parse_yaml(text, source))
+        cfg.source = text
+        return cfg
 
 
 _DEFAULTS = {f.name: f.default for f in fields(TrainConfig) if f.name in (*YAML_ORDER, *VIEWS)}

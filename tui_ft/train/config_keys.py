@@ -69,6 +69,14 @@ ALWAYS_WRITTEN = frozenset(
 COMPUTE_KEYS = ("bf16", "fp16", "pure_bf16")
 """LLaMA-Factory's precision switches; `compute_type` is the form's view of them."""
 
+TEXT_ORDER = (
+    *YAML_ORDER[: YAML_ORDER.index("warmup_ratio") + 1],
+    *COMPUTE_KEYS,
+    *YAML_ORDER[YAML_ORDER.index("warmup_ratio") + 1 :],
+)
+"""Where a key new to a saved file goes: the form's order, precision after the schedule
+(as LLaMA-Factory's examples place `bf16: true`)."""
+
 VIEWS = ("compute_type", "deepspeed_stage")
 DEFAULT_VIEWS = {"compute_type": "fp32", "deepspeed_stage": None}
 TYPED = frozenset(YAML_ORDER)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tui_ft.train.config_keys import ALWAYS_WRITTEN, TYPED, YAML_ORDER
+from tui_ft.train.config_keys import ALWAYS_WRITTEN, COMPUTE_KEYS, TEXT_ORDER, TYPED, YAML_ORDER
 
 if TYPE_CHECKING:
     from tui_ft.train.config import TrainConfig
@@ -39,6 +39,17 @@ def merged(cfg: TrainConfig) -> dict[str, Any]:
         if key not in out and not (key == "pure_bf16" and drop_pure):
             out[key] = value
     return out
+
+
+def to_text(cfg: TrainConfig) -> str:
+    """`merged()` as YAML. A config read from text keeps that text: only the lines of the
+    values that changed are rewritten, a new key goes where the form's order puts it."""
+    from tui_ft.lf import yamledit, yamlio
+
+    values = merged(cfg)
+    if cfg.source is None:
+        return yamlio.dump(values)
+    return yamledit.edit(cfg.source, values, order=TEXT_ORDER, swaps=COMPUTE_KEYS)
 
 
 def typed_values(cfg: TrainConfig) -> dict[str, Any]:
