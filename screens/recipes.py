@@ -16,7 +16,14 @@ from tui_ft.host.base import HostError
 from tui_ft.recipes import RecipeError, parse_recipe
 from tui_ft.recipes.replay import Replayer, ReplayFailed
 from tui_ft.recipes.state import ReplayState
-from tui_ft.recipes.store import RecipeEntry, list_recipes, read_recipe_text, save_recipe
+from tui_ft.recipes.store import (
+    RecipeEntry,
+    free_name,
+    list_recipes,
+    read_recipe_text,
+    recording_name,
+    save_recipe,
+)
 
 
 class RecipesScreen(AreaScreen):
@@ -83,7 +90,7 @@ class RecipesScreen(AreaScreen):
         table = self.query_one("#recipe-table", DataTable)
         table.clear()
         for e in self.entries:
-            table.add_row(e.name, "shipped" if e.shipped else "workspace", key=e.path)
+            table.add_row(e.name, e.origin, key=e.path)
         if self.entries and not self.query_one("#recipe-editor", TextArea).text:
             self.open_entry(self.entries[0])
 
@@ -142,6 +149,12 @@ class RecipesScreen(AreaScreen):
         if not name or posixpath.basename(name) != name:
             self.query_one("#recipe-status", Static).update("[red]give a plain name to save as[/]")
             return
+        if any(e.shipped and e.name == name for e in self.entries):
+            # a workspace copy of that name would sit beside the shipped one, two of one name
+            other = free_name(f"{name}-edited", (e.name for e in self.entries))
+            self.query_one("#recipe-name", Input).value = other
+            self._say(f"[red]{name} is a shipped recipe's name[/]: name set to {other}, s saves")
+            return
         if self.validate() is None:
             return  # never save a recipe that does not parse
         self.write_recipe(name, self.query_one("#recipe-editor", TextArea).text)
@@ -164,9 +177,11 @@ class RecipesScreen(AreaScreen):
                 "nothing recorded yet: what you do in the other areas is recorded as steps"
             )
             return
-        name = self.query_one("#recipe-name", Input).value.strip() or "session"
+        current = self.query_one("#recipe-name", Input).value
+        name = recording_name(current, (e.name for e in self.entries))
         text = recorder.to_text(name, "recorded in the TUI", workspace=self.tui.workspace.root)
         self.query_one("#recipe-editor", TextArea).text = text
+        self.query_one("#recipe-name", Input).value = name  # s saves it under this free name
         self.validate()
 
     @on(Button.Pressed, "#dry-run")

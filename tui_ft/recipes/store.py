@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import posixpath
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tui_ft.recipes.catalog import shipped_recipes
@@ -18,6 +20,11 @@ class RecipeEntry:
     @property
     def editable(self) -> bool:
         return not self.shipped
+
+    @property
+    def origin(self) -> str:
+        """Where it comes from, as the list shows it."""
+        return "shipped" if self.shipped else "workspace"
 
 
 def recipes_folder(ws: Workspace) -> str:
@@ -47,3 +54,19 @@ def save_recipe(ws: Workspace, name: str, text: str) -> str:
     path = posixpath.join(recipes_folder(ws), f"{name}.yaml")
     ws.host.write_text(path, text)  # atomic on every host
     return path
+
+
+def free_name(wanted: str, taken: Iterable[str]) -> str:
+    """`wanted`, else `wanted-2`, `wanted-3`, ...: the first name no listed recipe has."""
+    names = set(taken)
+    name, n = wanted, 2
+    while name in names:
+        name, n = f"{wanted}-{n}", n + 1
+    return name
+
+
+def recording_name(current: str, taken: Iterable[str]) -> str:
+    """A recorded session's name: `<recipe>-session` after the recipe that was open (so a
+    recording never takes a shipped recipe's name and hides it), made free of `taken`."""
+    stem = re.sub(r"(?:^|-)session(?:-\d+)?$", "", current.strip())
+    return free_name(f"{stem}-session" if stem else "session", taken)
