@@ -130,7 +130,6 @@ class ConnectScreen(ModalScreen["SSHHost | None"]):
     @work(thread=True, exclusive=True, group="connect")
     def _connect(self, spec: str) -> None:
         from screens.setup_offer import needs_setup
-        from tui_ft.host import box_python
         from tui_ft.host.base import HostError
         from tui_ft.host.knownhosts import HostKeyProblem
         from tui_ft.host.ssh import SSHHost
@@ -138,7 +137,7 @@ class ConnectScreen(ModalScreen["SSHHost | None"]):
 
         try:
             host = SSHHost(resolve(spec), ask_password=self._ask, ask_passphrase=self._ask)
-            host.python = box_python(self.app.config.box_python)
+            host.use_config(self.app.config)  # its profile: hosts.BOX.python, memory, ...
             host.connect()
         except HostKeyProblem as exc:
             self.post_message(self.KeyQuestion(exc))

@@ -103,8 +103,12 @@ def start_sshd(
     host_key: Path | None = None,
     *,
     box: BoxAccount | None = None,
+    path: str | None = None,
 ) -> Sshd:
-    """An sshd logging in as `box`'s user (its keys, PATH and env), else as this user."""
+    """An sshd logging in as `box`'s user (its keys, PATH and env), else as this user.
+
+    `path`: the box's PATH instead of its interpreter's folder first (the trap box).
+    """
     folder.mkdir(parents=True, exist_ok=True)
     host_key = host_key or keygen(folder / "host_ed25519")
     if os.geteuid() == 0:
@@ -115,7 +119,7 @@ def start_sshd(
         authorized_key = box.authorized_keys
         login = f"AllowUsers {box.user}\nPermitRootLogin no\n"
         # The box's own interpreter and tools first; nothing of the laptop's environment.
-        env = f"PATH={box.python_bin}:/usr/local/bin:/usr/bin:/bin {BOX_ENV}"
+        env = f"PATH={path or f'{box.python_bin}:/usr/local/bin:/usr/bin:/bin'} {BOX_ENV}"
     else:
         login = "PermitRootLogin prohibit-password\n"
         # The box has tui-ft installed: this venv's python3 and tools come first on PATH.

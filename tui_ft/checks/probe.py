@@ -7,10 +7,10 @@ remote box through `host.run`.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from tui_ft.host.base import Host
+from tui_ft.host.call import json_tail
 
 PROBE = r"""
 import json, sys
@@ -34,23 +34,13 @@ print("\n" + json.dumps(out))
 """
 
 
-def box_python(host: Host) -> str:
-    """The interpreter to run on the host: this one locally, `python3` on a remote box."""
-    return host.python
-
-
 def parse_json_tail(text: str) -> dict[str, Any] | None:
     """The JSON object that ends `text` (one line or indented; libraries may print before it)."""
-    lines = text.rstrip().splitlines()
-    for i in range(len(lines) - 1, -1, -1):
-        if lines[i].startswith("{"):
-            try:
-                value = json.loads("\n".join(lines[i:]))
-            except ValueError:
-                continue
-            if isinstance(value, dict):
-                return value
-    return None
+    try:
+        value = json_tail(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
 
 
 _cache: dict[str, dict[str, Any]] = {}
@@ -65,7 +55,7 @@ def probe_torch(host: Host, timeout: float = 180.0, refresh: bool = False) -> di
     key = host.describe()
     if not refresh and key in _cache:
         return _cache[key]
-    res = host.run([box_python(host), "-c", PROBE], timeout=timeout)
+    res = host.run([host.python, "-c", PROBE], timeout=timeout)
     data = parse_json_tail(res.stdout)
     if data is None:
         tail = (res.stderr or res.stdout).strip().splitlines()[-1:] or ["no output"]

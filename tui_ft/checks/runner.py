@@ -10,7 +10,7 @@ from tui_ft.checks.base import CheckResult, fail
 from tui_ft.checks.disk import disk_checks
 from tui_ft.checks.gpu_checks import gpu_checks
 from tui_ft.checks.lf_check import llamafactory_check
-from tui_ft.checks.probe import box_python, parse_json_tail, probe_torch
+from tui_ft.checks.probe import parse_json_tail, probe_torch
 from tui_ft.checks.system import (
     cpu_ram_checks,
     hub_check,
@@ -40,7 +40,7 @@ def system_checks(host: Host, config: Config, refresh: bool = False) -> list[Che
 
 def remote_checks(host: Host, ws: Workspace, timeout: float = 300.0) -> list[CheckResult]:
     """Ask the box's own tui-ft for its checks (so torch and NVML are read on the box)."""
-    argv = [box_python(host), "-m", "tui_ft", "--workspace", ws.root, "check", "--json"]
+    argv = [host.python, "-m", "tui_ft", "--workspace", ws.root, "check", "--json"]
     res = host.run(argv, timeout=timeout)
     data = parse_json_tail(res.stdout)
     if data is None or "checks" not in data:

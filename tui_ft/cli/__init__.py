@@ -92,11 +92,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tui_ft.cli.tui import run_tui
 
             return run_tui(args)
-        return int(handler(args) or 0)
+        code = int(handler(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handling below
+        return code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
     except Exception as exc:
+        if isinstance(exc, BrokenPipeError) and _stdout_closed():
+            return 141  # `| head -1` took what it wanted: quiet, as `yes | head -1` is
         from tui_ft.cli.errors import explain
 
         known = explain(exc, args)
@@ -105,3 +109,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         message, code = known
         print(f"tui-ft: {message}", file=sys.stderr)
         return code
+
+
+def _stdout_closed() -> bool:
+    """Whether our standard output's reader has gone (EPIPE); then nothing more is printed."""
+    import os
+    import select
+
+    try:
+        fd = sys.stdout.fileno()
+        poller = select.poll()
+        poller.register(fd, select.POLLOUT)
+        gone = any(ev & select.POLLERR for _fd, ev in poller.poll(0))
+    except (OSError, ValueError, AttributeError):
+        return False
+    if gone:  # Python flushes stdout again at exit: /dev/null keeps that quiet
+        os.dup2(os.open(os.devnull, os.O_WRONLY), fd)
+    return gone

@@ -29,7 +29,7 @@ def load_config() -> Config:
 
 def host_from_args(args: argparse.Namespace, config: Config | None = None) -> Host:
     spec = getattr(args, "host", None) or (config.default_host if config else None)
-    return open_host(spec, python=config.box_python if config else None)
+    return open_host(spec, config=config)
 
 
 def workspace_from_args(args: argparse.Namespace, host: Host, config: Config) -> Workspace:
@@ -37,7 +37,8 @@ def workspace_from_args(args: argparse.Namespace, host: Host, config: Config) ->
 
     A remote host's settings resolve on the box's side (`box_settings`): the laptop's
     `config.workspace` is a laptop path and never applies there. Also sets the box's
-    interpreter and the session's hourly price from the per-host entry or memory.
+    session's hourly price from the per-host entry or memory. The interpreter is the host's
+    profile's (tui_ft.host.profile).
     """
     explicit = getattr(args, "workspace", None)
     if not host.is_remote:

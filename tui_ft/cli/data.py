@@ -9,10 +9,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import posixpath
 import sys
 from typing import Any
 
-from tui_ft.cli.common import CLIError, host_from_args, host_path, load_config
+from tui_ft.cli.common import (
+    CLIError,
+    host_from_args,
+    host_path,
+    load_config,
+    workspace_from_args,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -162,12 +169,30 @@ def run_fill(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     from tui_ft.datasets import DatasetInfoError, list_registered
+    from tui_ft.datasets.info import Registered
 
     host = _host(args)
-    try:
-        items = list_registered(host, host_path(args, host, args.dir))
-    except DatasetInfoError as exc:
-        raise CLIError(str(exc), 1) from exc
+    if host.is_remote:
+        # The box's own command, in one call: it reads the box's catalog cache instead of
+        # importing LLaMA-Factory there for every listing (seconds). A relative folder is
+        # one in the box's workspace: the command starts there (no look-up from here).
+        from tui_ft.host.call import CallError, call
+
+        path, cwd = args.dir, None
+        if posixpath.isabs(path) or path.startswith("~"):
+            path = host_path(args, host, path)
+        else:
+            cwd = workspace_from_args(args, host, load_config()).root
+        try:
+            answer = call(host, ["data", "list", path, "--json"], cwd=cwd, ok=(0, 1), timeout=300)
+        except CallError as exc:
+            raise CLIError(str(exc), 1) from exc
+        items = [Registered(**row) for row in answer.value]
+    else:
+        try:
+            items = list_registered(host, _existing(args, host, args.dir))
+        except DatasetInfoError as exc:
+            raise CLIError(str(exc), 1) from exc
     if args.json:
         rows = [{"name": r.name, "file_name": r.file_name, "present": r.present,
                  "problems": r.problems, "entry": r.entry} for r in items]  # fmt: skip

@@ -57,7 +57,7 @@ def _nodes(args: argparse.Namespace, specs: list[str], config):
     nodes = []
     for spec in specs:
         try:
-            host = open_host(spec, python=config.box_python)
+            host = open_host(spec, config=config)
         except Exception as exc:  # name the node that failed, not --host
             known = explain_host(exc, spec)
             if known is None:

@@ -61,6 +61,8 @@ def _on_box(spec: str, raw) -> int:
     finally:
         host.close()
     sys.stdout.write(res.stdout)
-    if res.returncode not in (0, 1):
-        raise CLIError(f"notify test on {spec} failed: {(res.stderr or res.stdout).strip()[-300:]}")
+    if res.returncode not in (0, 1) or (res.returncode and not res.stdout.strip()):
+        # rc 1 without a line per webhook: the box's tui-ft did not run (e.g. another python)
+        why = (res.stderr or res.stdout).strip()[-300:] or f"exit {res.returncode}"
+        raise CLIError(f"notify test on {spec} with {host.python} failed: {why}", 1)
     return res.returncode

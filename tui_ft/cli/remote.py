@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from tui_ft.cli.common import CLIError, load_config
+from tui_ft.host.profile import DEFAULT_PYTHON
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -22,7 +23,10 @@ def register(sub: argparse._SubParsersAction) -> None:
             default=argparse.SUPPRESS,
             help="the box: a ~/.ssh/config alias or 'ssh -p PORT user@host'",
         )
-        q.add_argument("--python", default="python3", help="Python on the box (python3)")
+        q.add_argument(
+            "--python",
+            help="Python on the box (default: hosts.BOX.python, box_python, ..., python3)",
+        )
 
     c = rsub.add_parser("check", help="is tui-ft installed on the box, and which version")
     common(c)
@@ -48,6 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _host(args: argparse.Namespace):
+    """The box, its python the `--python` flag or else its profile's (tui_ft.host.profile)."""
     from tui_ft.host import HostError, open_host
 
     config = load_config()
@@ -55,7 +60,7 @@ def _host(args: argparse.Namespace):
     if not spec or spec == "local":
         raise CLIError("which box? pass --host ALIAS or --host 'ssh -p PORT user@host'")
     try:
-        return open_host(spec)
+        return open_host(spec, python=args.python, config=config)
     except HostError as exc:
         raise CLIError(str(exc)) from exc
 
@@ -78,7 +83,7 @@ def run_check(args: argparse.Namespace) -> int:
 
     host = _host(args)
     try:
-        status = probe(host, args.python)
+        status = probe(host, host.python)
     finally:
         host.close()
     if args.json:
@@ -93,6 +98,13 @@ def run_setup(args: argparse.Namespace) -> int:
     from tui_ft.remote import install, install_plan, probe
 
     if args.dry_run:
+        if args.python is None and (getattr(args, "host", None) or load_config().default_host):
+            host = _host(args)  # the box's profile names its python (may read its config)
+            try:
+                args.python = host.python
+            finally:
+                host.close()
+        args.python = args.python or DEFAULT_PYTHON
         spec = f"~/.cache/tui-ft/wheels/{args.wheel.name}" if args.wheel else "tui-ft"
         if args.build:
             spec = "~/.cache/tui-ft/wheels/tui_ft-<built here>.whl"
@@ -106,6 +118,7 @@ def run_setup(args: argparse.Namespace) -> int:
         raise CLIError(f"--wheel {args.wheel}: no such file")
     host = _host(args)
     try:
+        args.python = args.python or host.python
         if args.venv:
             from tui_ft.remote.setup import ensure_venv
 
@@ -124,6 +137,11 @@ def run_setup(args: argparse.Namespace) -> int:
             no_deps=args.no_deps,
             log=lambda s: print(s, file=sys.stderr),
         )
+        chosen = args.python != host.profile.python or host.profile.python_source == "flag"
+        if status.ready and chosen:  # later commands (remote check, ...) use it too
+            from tui_ft import hosts
+
+            hosts.remember(host, python=args.python)
     except HostError as exc:
         raise CLIError(str(exc)) from exc
     finally:

@@ -36,11 +36,11 @@ def run_textonly(args: argparse.Namespace) -> int:
 
 def run_llama_tools(args: argparse.Namespace) -> int:
     from tui_ft.gguf.build import ensure_built
-    from tui_ft.gguf.tools import host_python, installed_versions
+    from tui_ft.gguf.tools import installed_versions
     from tui_ft.host.base import HostError
 
     host = host_from_args(args, load_config())
-    python = host_python(host)
+    python = host.python
     version = installed_versions(host, python)["llama_cpp_python"]
     if not version:
         raise CLIError(

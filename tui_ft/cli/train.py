@@ -77,7 +77,13 @@ def load_train_yaml(path: str, ws, *, local: bool):
         with open(path, encoding="utf-8") as fh:  # the file is on this machine
             text = fh.read()
         cfg = TrainConfig.from_yaml(text, source=path)
-    except (OSError, ValueError) as exc:
+    except OSError as exc:
+        # Name the machine: over --host the YAML is read HERE, not on the box.
+        where = "this machine" if local else f"this machine (not {ws.host.describe()})"
+        why = "no such file" if isinstance(exc, FileNotFoundError) else exc.strerror or str(exc)
+        hint = ": the training YAML is read here and sent to the box" if not local else ""
+        raise CLIError(f"{path}: {why} on {where}{hint}") from exc
+    except ValueError as exc:
         raise CLIError(str(exc)) from exc
     if "dataset_dir" not in (cfg.raw or {}) and not cfg.uses_v1:  # v1 refuses unknown keys
         cfg.dataset_dir = ws.datasets

@@ -12,7 +12,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from tui_ft.gguf.tools import GGUFError, host_python
+from tui_ft.gguf.tools import GGUFError
 from tui_ft.host.base import Host
 
 MODELFILE = "Modelfile"
@@ -81,7 +81,7 @@ def modelfile_text(
 
     With `adapter_name` (an adapter GGUF beside it) Ollama applies the LoRA at load time.
     """
-    res = host.run([host_python(host), "-c", _SCRIPT, model_dir, template], timeout=300)
+    res = host.run([host.python, "-c", _SCRIPT, model_dir, template], timeout=300)
     lines = res.stdout.strip().splitlines()
     if not res.ok or not lines:
         err = (res.stderr or res.stdout).strip().splitlines()

@@ -7,13 +7,13 @@ import json
 from tui_ft.gguf.finish import Finished, FinishRequest
 from tui_ft.gguf.inspect import GGUFInfo, read_gguf_info
 from tui_ft.gguf.template_check import TemplateReport
-from tui_ft.gguf.tools import GGUFError, host_python
+from tui_ft.gguf.tools import GGUFError
 from tui_ft.gguf.verify import VerifyReport
 from tui_ft.host.base import Host
 
 
 def _json_command(host: Host, args: list[str], what: str, timeout: float = 600) -> dict:
-    res = host.run([host_python(host), "-m", "tui_ft", *args, "--json"], timeout=timeout)
+    res = host.run([host.python, "-m", "tui_ft", *args, "--json"], timeout=timeout)
     lines = res.stdout.strip().splitlines()
     if not res.ok or not lines:
         tail = " | ".join((res.stderr or res.stdout).strip().splitlines()[-3:])

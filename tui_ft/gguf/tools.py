@@ -9,13 +9,13 @@ into that wheel, so what it writes, llama-cpp-python loads. Never the third-part
 
 from __future__ import annotations
 
-import json
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tui_ft.gguf.vendor import ensure_vendored
 from tui_ft.host.base import Host
+from tui_ft.host.call import json_tail
 
 CONVERTER = "convert_hf_to_gguf.py"
 QUANTIZE_NAMES = ("llama-quantize", "quantize")  # renamed in 2024; old checkouts have the latter
@@ -42,11 +42,6 @@ class LlamaCppTools:
         return f"converter {self.converter} ({self.source}); quantiser {q}"
 
 
-def host_python(host: Host) -> str:
-    """This interpreter locally; the box's python3 (with tui-ft installed) remotely."""
-    return host.python
-
-
 _VERSIONS = """
 import json, importlib.metadata as m
 out = {}
@@ -61,13 +56,13 @@ print(json.dumps(out))
 
 def installed_versions(host: Host, python: str) -> dict[str, str | None]:
     res = host.run([python, "-c", _VERSIONS], timeout=60).check()
-    return json.loads(res.stdout.strip().splitlines()[-1])
+    return json_tail(res.stdout)
 
 
 def find_tools(
     host: Host, llama_cpp_dir: str | None = None, progress: Progress | None = None
 ) -> LlamaCppTools:
-    python = host_python(host)
+    python = host.python  # the box profile's (tui_ft.host.profile)
     if llama_cpp_dir:
         script = posixpath.join(llama_cpp_dir, CONVERTER)
         if not host.exists(script):

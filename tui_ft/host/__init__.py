@@ -1,7 +1,14 @@
 """The one way the engine touches a machine: a `Host`, local or over SSH."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from tui_ft.host.base import CommandResult, DiskUsage, FileStat, Host, HostError
 from tui_ft.host.local import LocalHost
+
+if TYPE_CHECKING:
+    from tui_ft.config import Config
 
 __all__ = [
     "CommandResult",
@@ -10,28 +17,23 @@ __all__ = [
     "Host",
     "HostError",
     "LocalHost",
-    "box_python",
     "open_host",
 ]
 
 
-def open_host(spec: str | None = None, *, python: str | None = None) -> Host:
+def open_host(
+    spec: str | None = None, *, python: str | None = None, config: Config | None = None
+) -> Host:
     """`None`, "" or "local": this machine; anything else: an SSH alias or `ssh ...` line.
 
-    `python` is the box's interpreter with tui-ft (default: `$TUI_FT_BOX_PYTHON`, else
-    `python3`); it matters where a login shell puts another `python3` first on PATH.
+    `python` is an explicit interpreter for the box (a `--python` flag); otherwise the
+    box's profile decides (tui_ft.host.profile), from `config` (default: the laptop's).
     """
     if not spec or spec == "local":
         return LocalHost()
     from tui_ft.host.ssh import SSHHost  # paramiko is only imported when asked for
 
     host = SSHHost.from_spec(spec)
-    host.python = box_python(python)
+    if python or config is not None:
+        host.use_config(config, python)
     return host
-
-
-def box_python(configured: str | None = None) -> str:
-    """A remote box's Python with tui-ft: the setting, `$TUI_FT_BOX_PYTHON`, or python3."""
-    import os
-
-    return configured or os.environ.get("TUI_FT_BOX_PYTHON") or "python3"

@@ -6,16 +6,49 @@ link state), `ssh_exec` (commands) and `ssh_files` (SFTP).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tui_ft.host.base import ConnectionLost
 from tui_ft.host.ssh_exec import command_line
 from tui_ft.host.ssh_files import SSHFiles
 from tui_ft.host.sshconfig import resolve
+
+if TYPE_CHECKING:
+    from tui_ft.config import Config
+    from tui_ft.host.profile import BoxProfile
 
 __all__ = ["ConnectionLost", "SSHHost", "command_line"]
 
 
 class SSHHost(SSHFiles):
     is_remote = True
+    _profile: BoxProfile | None = None
+    _python: str | None = None  # set explicitly (a flag, a venv just made): wins
+    _laptop_config: Config | None = None
+
+    @property
+    def profile(self) -> BoxProfile:
+        """The box's profile, resolved on first use and kept for the connection."""
+        if self._profile is None:
+            from tui_ft.host.profile import resolve_profile
+
+            self._profile = resolve_profile(self, self._laptop_config, self._python)
+        return self._profile
+
+    def use_config(self, config: Config | None = None, python: str | None = None) -> None:
+        """Resolve the profile (on first use) from this laptop config and explicit python."""
+        self._laptop_config, self._profile = config, None
+        if python:
+            self._python = python
+
+    @property
+    def python(self) -> str:  # type: ignore[override] - Host's is a plain attribute
+        """The box's interpreter with tui-ft: the profile's (tui_ft.host.profile)."""
+        return self._python or self.profile.python
+
+    @python.setter
+    def python(self, value: str) -> None:
+        self._python, self._profile = value, None  # resolved again: "flag" now wins
 
     @classmethod
     def from_spec(cls, spec: str, **kwargs) -> SSHHost:

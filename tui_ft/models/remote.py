@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from tui_ft.checks.base import CheckResult
-from tui_ft.checks.probe import box_python, parse_json_tail
+from tui_ft.checks.probe import parse_json_tail
 from tui_ft.host.base import ConnectionLost, Host, HostError
 from tui_ft.models.hashing import Progress
 from tui_ft.models.report import ModelReport
@@ -34,7 +34,7 @@ def verify_model(
 
         manifest = load_manifest(manifest_path) if manifest_path else None
         return verify_dir(path, manifest, sha256, progress)
-    argv = [box_python(host), "-m", "tui_ft", "model", "verify", path, "--json", "--progress"]
+    argv = [host.python, "-m", "tui_ft", "model", "verify", path, "--json", "--progress"]
     if manifest_path:
         argv += ["--manifest", manifest_path]
     if sha256:
@@ -83,7 +83,7 @@ def download_on_box(
     `hub_argv` holds only what overrides the box (`--hub`, endpoints: the command's
     flags or the laptop's per-host entry); anything else the box settles itself.
     """
-    argv = [box_python(host), "-m", "tui_ft", "--workspace", workspace, "model", "download"]
+    argv = [host.python, "-m", "tui_ft", "--workspace", workspace, "model", "download"]
     argv += [repo, "--dest", dest, *hub_argv]
     argv += (["--revision", revision] if revision else []) + (["--json"] if as_json else [])
     try:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui_ft.host.base import Host, HostError
+from tui_ft.host.call import json_tail
 
 # The user's training stack: present means kept, whatever version it is.
 PROTECTED = (
@@ -107,7 +108,7 @@ def probe_box(host: Host, python: str, reqs: list[str]) -> dict:
     if not res.ok:
         why = (res.stderr or res.stdout).strip().splitlines()[-1:] or ["no output"]
         raise HostError(f"cannot read the packages of {python} on {host.describe()}: {why[0]}")
-    return json.loads(res.stdout.strip().splitlines()[-1])
+    return json_tail(res.stdout)
 
 
 def plan(found: dict) -> KeepPlan:

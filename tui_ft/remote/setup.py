@@ -8,7 +8,6 @@ version, or that cannot reach the package index.
 
 from __future__ import annotations
 
-import json
 import posixpath
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from tui_ft import __version__
 from tui_ft.host.base import Host, HostError
+from tui_ft.host.call import json_tail
 
 MIN_PYTHON = (3, 10)
 
@@ -59,7 +59,9 @@ class RemoteStatus:
         return {**asdict(self), "ready": self.ready}
 
 
-def probe(host: Host, python: str = "python3") -> RemoteStatus:
+def probe(host: Host, python: str | None = None) -> RemoteStatus:
+    """tui-ft, LLaMA-Factory and torch for `python` (default: the host profile's)."""
+    python = python or host.python
     status = RemoteStatus(host.describe(), python)
     res = host.run([python, "-c", PROBE], timeout=60)
     if not res.ok:
@@ -69,7 +71,7 @@ def probe(host: Host, python: str = "python3") -> RemoteStatus:
             f"install Python >= {'.'.join(map(str, MIN_PYTHON))} or pass --python"
         )
         return status
-    info = json.loads(res.stdout.strip().splitlines()[-1])
+    info = json_tail(res.stdout)
     status.python_version = info["python"]
     status.executable = info["executable"]
     status.tui_ft = info["tui_ft"]
@@ -143,7 +145,7 @@ def ensure_venv(host: Host, venv: str, python: str, log: Callable[[str], None]) 
 def install(
     host: Host,
     *,
-    python: str = "python3",
+    python: str | None = None,
     wheel: Path | None = None,
     build: bool = False,
     extras: str = "train",
@@ -154,7 +156,9 @@ def install(
 
     tui-ft itself goes in with `--no-deps`; then only the requirements the box lacks,
     under constraints that pin its torch / LLaMA-Factory / transformers stack (keep.py).
+    `python`: the box's interpreter (default: the host profile's).
     """
+    python = python or host.python
     from tui_ft.remote.keep import plan, probe_box, requirements
 
     with tempfile.TemporaryDirectory() as tmp:

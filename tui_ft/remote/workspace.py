@@ -1,20 +1,23 @@
 """The box's settings, resolved on the box's side (see "Which side a setting belongs to").
 
-A box's workspace, interpreter and hourly price come, first match wins, from:
-an explicit `--workspace` / `--python`; the laptop config's `hosts: {NAME: {...}}`
-entry; the laptop's memory of that box (`tui_ft.hosts`, keyed by host key); and
-last the box itself: its tui-ft answers with its own config, `$TUI_FT_WORKSPACE`,
-data disk and home. Nothing of the laptop's home or config.workspace reaches the box.
+A box's workspace and hourly price come, first match wins, from: an explicit
+`--workspace`; the laptop config's `hosts: {NAME: {...}}` entry; the laptop's memory of
+that box (`tui_ft.hosts`, keyed by host key); and last the box itself: its tui-ft answers
+with its own config, `$TUI_FT_WORKSPACE`, data disk and home. Nothing of the laptop's
+home or config.workspace reaches the box. The interpreter is the host's profile's
+(tui_ft.host.profile), resolved once per connection.
 """
 
 from __future__ import annotations
 
-import json
 import posixpath
 from dataclasses import dataclass
 
 from tui_ft.config import DATA_DISKS, Config, ConfigError
 from tui_ft.host.base import Host, HostError
+from tui_ft.host.profile import host_entry
+
+__all__ = ["BoxSettings", "box_settings", "box_workspace", "default_box_workspace", "host_entry"]
 
 # Run by the box's python: the box's own Config (its ~/.config, env, data disk).
 _ASK = (
@@ -32,24 +35,15 @@ class BoxSettings:
     """Where the workspace came from: flag, config, memory, box, or box-default."""
 
 
-def host_entry(host: Host, config: Config) -> dict:
-    """The laptop config's `hosts:` entry for this host: by alias, else user@host:port."""
-    table = config.hosts or {}
-    for name in (getattr(host, "name", None), host.describe()):
-        if name and name in table:
-            return table[name] or {}
-    return {}
-
-
 def box_settings(host: Host, config: Config, *, workspace: str | None = None) -> BoxSettings:
-    """Resolve (and remember) the box's settings; sets `host.python` to the box's."""
+    """Resolve (and remember) the box's settings."""
     from tui_ft import hosts
 
     entry = host_entry(host, config)
     memory = hosts.recall(host)
-    python = entry.get("python") or memory.python
-    if python:
-        host.python = python
+    # Only a python chosen for this box (a flag, a venv set up there) is worth remembering:
+    # the others are resolved again from where they are set, and may change there.
+    chosen = _chosen_python(host)
     price = entry.get("hourly_price")
     if price is None:
         price = memory.hourly_price
@@ -66,10 +60,18 @@ def box_settings(host: Host, config: Config, *, workspace: str | None = None) ->
                 price = float(asked["hourly_price"])
     if not workspace:
         workspace, source = default_box_workspace(host), "box-default"
-    hosts.remember(host, workspace=workspace, python=host.python, hourly_price=price)
+    hosts.remember(host, workspace=workspace, python=chosen, hourly_price=price)
     if price is None:
         price = config.hourly_price  # the laptop's general price, when nothing names this box's
     return BoxSettings(workspace, host.python, price, source)
+
+
+def _chosen_python(host: Host) -> str | None:
+    from tui_ft.host.ssh import SSHHost
+
+    if isinstance(host, SSHHost) and host.profile.python_source == "flag":
+        return host.python
+    return None
 
 
 def box_workspace(host: Host, config: Config | None = None) -> str:
@@ -86,15 +88,11 @@ def box_workspace(host: Host, config: Config | None = None) -> str:
 
 def _ask_box(host: Host) -> dict | None:
     """The box's own answer (its tui-ft); None when tui-ft does not run there."""
+    from tui_ft.host.call import run_script
+
     try:
-        res = host.run([host.python, "-c", _ASK], timeout=60)
-    except HostError:
-        return None
-    if not res.ok:
-        return None
-    try:
-        value = json.loads(res.stdout.strip().splitlines()[-1])
-    except (ValueError, IndexError):
+        value = run_script(host, _ASK, timeout=60)
+    except HostError:  # CallError included: no tui-ft there
         return None
     return value if isinstance(value, dict) else None
 
