@@ -10,6 +10,7 @@ import stat
 from textual.widgets import DataTable, Input, TextArea
 
 from tests.apps import local_app, settle, until
+from tui_ft.recipes.recorder import Recorder
 from tui_ft.recipes.store import free_name, recording_name
 
 MINE = """\
@@ -40,6 +41,15 @@ def test_recording_name_is_free() -> None:
     assert recording_name("", shipped) == "session"
     assert recording_name("session", ["session"]) == "session-2"
     assert free_name("demo-edited", shipped) == "demo-edited"
+
+
+def test_recorded_values_read_back_as_recorded(tmp_path) -> None:
+    rec = Recorder()
+    config = {"model_name_or_path": "/m", "dataset": "identity", "learning_rate": 1e-4}
+    config["run_name"] = "1e-4"  # PyYAML writes it bare; LLaMA-Factory would read a float
+    rec.record("train", run="r1", config=config)
+    recipe = rec.to_recipe("demo-session", str(tmp_path))
+    assert recipe.steps[0].args["config"] == config  # "1e-4" stays a string, 1e-4 a number
 
 
 def _rows(table: DataTable) -> list[tuple[str, str]]:

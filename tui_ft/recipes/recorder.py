@@ -6,8 +6,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
+from tui_ft.lf import yamlio
 from tui_ft.recipes.model import Recipe, parse_recipe
 
 
@@ -37,7 +36,8 @@ class Recorder:
         if description:
             doc["description"] = description
         doc["steps"] = self.steps
-        text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+        # read back with yamlio's rules (parse_recipe): a string like "1e-4" must stay quoted
+        text = yamlio.dump(doc)
         if workspace:
             text = text.replace(workspace.rstrip("/"), "${workspace}")
         return text
