@@ -79,6 +79,7 @@ class RecipesScreen(AreaScreen):
         for label, width in (("#", 2), ("id", 8), ("type", 7), ("state", 6)):
             steps.add_column(label, width=width)
         self.entries: list[RecipeEntry] = []
+        self.saved_path = ""
         self.refresh_list()
 
     @work(thread=True, exclusive=True, group="recipes-list")
@@ -91,6 +92,9 @@ class RecipesScreen(AreaScreen):
         table.clear()
         for e in self.entries:
             table.add_row(e.name, e.origin, key=e.path)
+        paths = [e.path for e in self.entries]
+        if self.saved_path in paths:  # a recipe just saved: shown, even below the fold
+            table.move_cursor(row=paths.index(self.saved_path))
         if self.entries and not self.query_one("#recipe-editor", TextArea).text:
             self.open_entry(self.entries[0])
 
@@ -166,8 +170,12 @@ class RecipesScreen(AreaScreen):
         except (OSError, HostError) as exc:
             self.app.call_from_thread(self._say, f"[red]{exc}[/]")
             return
-        self.app.call_from_thread(self._say, f"[green]saved[/] {path}")
-        self.app.call_from_thread(self.refresh_list)
+        self.app.call_from_thread(self._saved, path)
+
+    def _saved(self, path: str) -> None:
+        self._say(f"[green]saved[/] {path}")
+        self.saved_path = path
+        self.refresh_list()
 
     @on(Button.Pressed, "#record")
     def _record(self) -> None:

@@ -79,6 +79,7 @@ async def test_record_save_and_edit_keep_names_and_comments(tmp_path) -> None:
         assert name.value == "demo-session"
         await pilot.click("#save")
         await until(pilot, lambda: ("demo-session", "workspace") in _rows(table), "listed")
+        assert _rows(table)[table.cursor_row][0] == "demo-session"  # the saved one in view
         assert [r for r in _rows(table) if r[0] == "demo"] == [("demo", "shipped")]
         await pilot.click("#record")
         await pilot.pause()
