@@ -35,8 +35,10 @@ async def test_fit_line_follows_the_form_and_launch_warns_once(demo_copy: Path, 
         first = str(panel.render())
         assert "per GPU" in first and "64 MiB free on GPU 0" in first
 
+        before = panel.report.estimate
         form.query_one("#f-cutoff_len", Input).value = "8"  # shorter rows: a smaller estimate
-        await until(pilot, lambda: str(panel.render()) != first, "a new estimate")
+        await until(pilot, lambda: panel.report.estimate.seq_len == 8, "a new estimate")
+        assert panel.report.estimate.part("activations") < before.part("activations")
 
         app.set_focus(None)
         await pilot.press("l")

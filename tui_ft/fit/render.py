@@ -17,9 +17,10 @@ def gib(n: float) -> str:
 def headline(r: FitReport) -> str:
     """One line: total per GPU against the tightest GPU, and the verdict."""
     est = r.estimate
-    each = f"{gib(est.total)} per GPU" + (f" x {est.gpus}" if est.gpus > 1 else "")
+    # GiB with one decimal even for small models: a line that does not twitch on every key
+    each = f"{est.total / GIB:.1f} GiB per GPU" + (f" x {est.gpus}" if est.gpus > 1 else "")
     if not r.gpus:
-        return f"{each} · no GPU" + (f" ({r.gpu_note})" if r.gpu_note else "")
+        return f"{each} · no GPU to judge against (`tui-ft fit --free SIZE` plans for one)"
     worst = min(r.gpus, key=lambda g: g.free)
     return f"{each} · {gib(worst.free)} free on GPU {worst.index} · {r.verdict}"
 
