@@ -16,6 +16,7 @@ mapping is written with yamlio.dump (values first: never a file that means somet
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 from collections.abc import Iterable, Sequence
@@ -64,7 +65,6 @@ def edit(
     if entries is None or [e.key for e in entries] != [str(k) for k in old]:
         return yamlio.dump(new)  # not one plain block mapping (flow style, merge keys, ...)
     by_key = dict(zip(old, entries, strict=True))
-    indent = _indent(text)
     edits: list[tuple[int, int, str]] = []  # (start, end, replacement), spans never overlap
 
     removed = [k for k in old if k not in new]
@@ -77,11 +77,11 @@ def edit(
                 removed.remove(gone)
                 added.remove(key)
                 e = by_key[gone]
-                edits.append((e.start, _value_end(text, e), _entry_text(key, new[key], indent)))
+                edits.append((e.start, _value_end(text, e), _entry_text(key, new[key], text)))
 
     for key, e in by_key.items():
         if key in new and not _same(old[key], new[key]):
-            edits.append(_change(text, e, key, old[key], new[key], indent))
+            edits.append(_change(text, e, key, old[key], new[key]))
     for key in removed:
         e = by_key[key]
         edits.append((_line_start(text, e.start), _line_end(text, _value_end(text, e)), ""))
@@ -91,7 +91,7 @@ def edit(
     for n, key in enumerate(added):
         at = _insert_at(text, key, kept, by_key, order)
         rank = order.index(key) if key in order else len(order) + n
-        inserts.setdefault(at, []).append((rank, _entry_text(key, new[key], indent) + "\n"))
+        inserts.setdefault(at, []).append((rank, _entry_text(key, new[key], text) + "\n"))
     for at, items in inserts.items():
         block = "".join(t for _rank, t in sorted(items, key=lambda i: i[0]))
         if at > 0 and text[at - 1] != "\n":
@@ -181,9 +181,7 @@ def _insert_at(
 # -- what goes there ----------------------------------------------------------------------
 
 
-def _change(
-    text: str, e: _Entry, key: str, old: Any, new: Any, indent: tuple[int, int]
-) -> tuple[int, int, str]:
+def _change(text: str, e: _Entry, key: str, old: Any, new: Any) -> tuple[int, int, str]:
     end = _value_end(text, e)
     if e.inline_scalar and not isinstance(new, (dict, list)):
         spelled = _scalar(new, text[e.value_start : e.value_end], e.node.style, old)
@@ -191,12 +189,12 @@ def _change(
             spelled = " " + spelled
         return (e.value_start, end, spelled)
     flow = bool(getattr(e.node, "flow_style", False)) and isinstance(new, (dict, list))
-    entry = _entry_text(key, new, indent, flow=flow)
+    entry = _entry_text(key, new, text, flow=flow)
     return (e.start, end, entry)
 
 
-def _entry_text(key: str, value: Any, indent: tuple[int, int], *, flow: bool = False) -> str:
-    """`key: value` as YAML lines (no final line break) in the document's style."""
+def _entry_text(key: str, value: Any, doc: str, *, flow: bool = False) -> str:
+    """`key: value` as YAML lines (no final line break) in the style of the text `doc`."""
     if not isinstance(value, (dict, list)):
         return f"{_plain_key(key)}: {_scalar(value, None, None, None)}"
     if flow:  # `[a, b]` stays on its one line
@@ -206,7 +204,7 @@ def _entry_text(key: str, value: Any, indent: tuple[int, int], *, flow: bool = F
         return f"{_plain_key(key)}: {text}"
     y = YAML(typ="rt")
     y.width = 4096  # never fold a long path
-    sequence, dash = indent
+    sequence, dash = _indent(doc)
     y.indent(mapping=sequence - dash if dash else sequence, sequence=sequence, offset=dash)
     buf = io.StringIO()
     y.dump({key: value}, buf)
@@ -225,6 +223,7 @@ def _plain_key(key: str) -> str:
     return yamlio.dump({key: 0}).rsplit(": ", 1)[0]  # quoted as yamlio would
 
 
+@functools.lru_cache(maxsize=4)  # a full parse: only for collections, once per text
 def _indent(text: str) -> tuple[int, int]:
     """(sequence indent, dash offset) the document uses (ruamel's guess), else (2, 0)."""
     try:
