@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Select, Static, TabbedContent, TabPan
 from screens.base import AreaScreen
 from screens.pickers.fields import PICK_BINDING, PickFields
 from screens.train_files import TrainFiles
-from screens.train_fit import FitPanel
+from screens.train_fit import FitPanel, PeakTracker
 from screens.train_form import TrainForm
 from screens.train_launch import TrainLaunch
 from screens.train_monitor import RunMonitor
@@ -99,6 +99,7 @@ class TrainScreen(PickFields, TrainFiles, TrainLaunch, AreaScreen):
         self._listed: TrainForm.Listed | None = None
         self._form_ready = False
         self.sampler: SystemSampler | None = None
+        self.fit_peak = PeakTracker()  # the run's NVML peak into its fit.json
 
     def compose_body(self) -> ComposeResult:
         with TabbedContent(id="train-tabs", initial="tab-config"):
@@ -206,6 +207,7 @@ class TrainScreen(PickFields, TrainFiles, TrainLaunch, AreaScreen):
         monitor = self.query_one(RunMonitor)
         monitor.flush_redraw()  # the new records in the same frame as the GPU panel
         monitor.show_gpu(samples[-1] if samples else None, samples, reason)
+        self.fit_peak.update(self, monitor.paths, monitor.info, samples[-1] if samples else None)
 
     @work(thread=True, exclusive=True, group="train-discover")
     def find_live_run(self) -> None:

@@ -107,3 +107,39 @@ class FitPanel(Static):
             lines.append(f"  {gib(s.total):>9} {s.verdict:<9} {s.change}")
         lines.append("press [b]l[/b] (Launch) again to launch anyway")
         return "\n".join(lines)
+
+
+class PeakTracker:
+    """The highest GPU memory the monitor's NVML sampling saw while the attached run lived,
+    kept in its fit.json (`tui-ft fit --report` compares it with the estimate). Written from
+    a thread, at most every WRITE_EVERY seconds and only when the peak grew."""
+
+    WRITE_EVERY = 10.0
+
+    def __init__(self) -> None:
+        self.run_id: str | None = None
+        self.peak = 0
+        self.written = 0
+        self.last_write = 0.0
+
+    def update(self, screen: Any, paths: Any, info: Any, sample: Any) -> None:
+        if paths is None or info is None or not info.alive or sample is None or not sample.gpus:
+            return
+        if paths.run_id != self.run_id:
+            self.run_id, self.peak, self.written = paths.run_id, 0, 0
+        self.peak = max(self.peak, max(g.memory_used for g in sample.gpus))
+        now = time.monotonic()
+        if self.peak > self.written and now - self.last_write >= self.WRITE_EVERY:
+            self.written, self.last_write = self.peak, now
+            screen.run_worker(lambda: self._write(screen.tui.host, paths, self.peak),
+                              thread=True, group="fit-peak")  # fmt: skip
+
+    @staticmethod
+    def _write(host: Any, paths: Any, peak: int) -> None:
+        from contextlib import suppress
+
+        from tui_ft.fit.record import save_observed
+        from tui_ft.host.base import HostError
+
+        with suppress(OSError, HostError):  # a lost link: the next sample writes it
+            save_observed(host, paths, {"nvml": peak, "source": "monitor"})
