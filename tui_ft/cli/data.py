@@ -185,8 +185,8 @@ def run_list(args: argparse.Namespace) -> int:
             cwd = workspace_from_args(args, host, load_config()).root
         try:
             answer = call(host, ["data", "list", path, "--json"], cwd=cwd, ok=(0, 1), timeout=300)
-        except CallError as exc:
-            raise CLIError(str(exc), 1) from exc
+        except CallError as exc:  # the box's own exit code: 2 for a bad path, as here
+            raise CLIError(str(exc), 2 if exc.returncode == 2 else 1) from exc
         items = [Registered(**row) for row in answer.value]
     else:
         try:

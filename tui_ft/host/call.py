@@ -19,6 +19,10 @@ from tui_ft.host.base import CommandResult, Host, HostError
 class CallError(HostError):
     """tui-ft or a script on a host failed, or answered no JSON; the message says where."""
 
+    def __init__(self, message: str, returncode: int | None = None) -> None:
+        super().__init__(message)
+        self.returncode = returncode
+
 
 def json_tail(text: str) -> Any:
     """The JSON value that ends `text` (one line, or an indented block; libraries may print
@@ -51,8 +55,8 @@ def _answer(host: Host, argv: Sequence[str], res: CommandResult, ok: Sequence[in
         where = f" on {host.describe()}" if host.is_remote else ""
         said = why[0].removeprefix("tui-ft: ")  # the box's tui-ft said what and where
         if said != why[0]:
-            raise CallError(f"{said}{where}")
-        raise CallError(f"{shown}{where} failed (exit {res.returncode}): {said}")
+            raise CallError(f"{said}{where}", res.returncode)
+        raise CallError(f"{shown}{where} failed (exit {res.returncode}): {said}", res.returncode)
     return Answer(value, res.returncode, res.stderr)
 
 
