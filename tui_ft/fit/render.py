@@ -20,7 +20,7 @@ def headline(r: FitReport) -> str:
     # GiB with one decimal even for small models: a line that does not twitch on every key
     each = f"{est.total / GIB:.1f} GiB per GPU" + (f" x {est.gpus}" if est.gpus > 1 else "")
     if not r.gpus:
-        return f"{each} · no GPU to judge against (`tui-ft fit --free SIZE` plans for one)"
+        return f"{each} · no GPU here to judge against"
     worst = min(r.gpus, key=lambda g: g.free)
     return f"{each} · {gib(worst.free)} free on GPU {worst.index} · {r.verdict}"
 
