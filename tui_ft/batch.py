@@ -20,8 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from tui_ft.batch_readers import DF, PY, SCRIPT, TAIL, TAILED, WHOLE
+from tui_ft.host.agent import run_python
 from tui_ft.host.base import DiskUsage, FileStat, Host, HostError
-from tui_ft.remote.agent import run_python
 from tui_ft.remote.view import HostView
 
 

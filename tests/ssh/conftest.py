@@ -83,6 +83,7 @@ def ssh_host(ssh_home: Path, sshd: Sshd):
     from tui_ft.host.ssh import SSHHost
 
     host = SSHHost.from_spec(f"ssh -p {sshd.port} {sshd.user}@127.0.0.1")
+    host.profile  # noqa: B018 - resolved once per connection, as a command's first call does
     yield host
     host.close()
 

@@ -171,7 +171,7 @@ def count_round_trips() -> Iterator[RoundTrips]:
         counts.log.append(f"sftp {t}")
         return request(self, t, *args)
 
-    from tui_ft.remote.agent import Agent
+    from tui_ft.host.agent import Agent
 
     exchange = Agent._exchange
 

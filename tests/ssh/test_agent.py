@@ -12,8 +12,8 @@ import pytest
 
 from tests.ssh.proxy import LinkProxy, count_round_trips, link_proxy, proxied_host  # noqa: F401
 from tests.ssh.runs_factory import make_runs
+from tui_ft.host.agent import agent_for, run_python
 from tui_ft.host.local import LocalHost
-from tui_ft.remote.agent import agent_for, run_python
 from tui_ft.remote.runs_table import runs_table
 from tui_ft.train import catch_up, find_run, list_runs
 from tui_ft.train.discover import output_sizes

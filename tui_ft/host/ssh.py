@@ -14,6 +14,8 @@ from tui_ft.host.ssh_files import SSHFiles
 from tui_ft.host.sshconfig import resolve
 
 if TYPE_CHECKING:
+    import paramiko
+
     from tui_ft.config import Config
     from tui_ft.host.profile import BoxProfile
 
@@ -49,6 +51,16 @@ class SSHHost(SSHFiles):
     @python.setter
     def python(self, value: str) -> None:
         self._python, self._profile = value, None  # resolved again: "flag" now wins
+
+    # -- the link's public surface for long-lived processes (the agent, followers) ----
+    def open_process(self, argv: list[str]) -> tuple[paramiko.Channel, int]:
+        """Start `argv` on its own exec channel: (the channel, its pid on the box). The
+        caller talks to it over the channel; `kill(pid)` ends it."""
+        return self._open(argv, None, None, combine=False)
+
+    def kill(self, pid: int) -> None:
+        """SIGTERM `pid` on the box, best effort (a cut link or a gone process is fine)."""
+        self._kill(pid)
 
     @classmethod
     def from_spec(cls, spec: str, **kwargs) -> SSHHost:

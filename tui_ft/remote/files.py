@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import base64
 
+from tui_ft.host.agent import agent_for, run_python
 from tui_ft.host.base import Host, HostError
-from tui_ft.remote.agent import agent_for, run_python
 
 # argv: path offset size (-1: to the end). Exit 2: no such file.
 READ = r"""

@@ -138,7 +138,7 @@ def tree_view(
     A local host, or a view already, is returned as it is."""
     if not host.is_remote or isinstance(host, HostView):
         return host
-    from tui_ft.remote.agent import run_python
+    from tui_ft.host.agent import run_python
 
     spec = json.dumps([[r, depth, list(read)] for r in roots])
     res = run_python(host, PY, [spec], timeout=120)

@@ -65,7 +65,7 @@ class RunNotFound(LookupError):
 
 def find_run(ws: Workspace, ref: str) -> RunPaths:
     """A run by id, by unique id prefix or suffix, or by its folder path."""
-    from tui_ft.remote.agent import agent_for
+    from tui_ft.host.agent import agent_for
     from tui_ft.remote.tree import tree_view
 
     host = ws.host

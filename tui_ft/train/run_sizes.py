@@ -27,7 +27,7 @@ def output_sizes(host: Host, roots: list[str]) -> dict[str, int | None]:
     res = None
     if host.is_remote:  # through the box's agent where the connection keeps one
         from tui_ft.batch_readers import SIZES_PY
-        from tui_ft.remote.agent import run_python
+        from tui_ft.host.agent import run_python
 
         res = run_python(host, SIZES_PY, roots, timeout=120)
     if res is None or not res.ok:

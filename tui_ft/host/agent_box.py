@@ -1,4 +1,4 @@
-"""The box's side of the agent (`tui_ft.remote.agent`): sent as `python -S -u -c SOURCE`.
+"""The box's side of the agent (`tui_ft.host.agent`): sent as `python -S -u -c SOURCE`.
 
 It reads one JSON request a line from stdin, runs the named script in this process (its
 source comes with the first request that names it) with the request's argv and

@@ -18,8 +18,12 @@ import time
 import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui_ft.host.base import CommandResult, ConnectionLost, Host, HostError
+
+if TYPE_CHECKING:
+    from tui_ft.host.ssh import SSHHost
 
 SOURCE = (Path(__file__).parent / "agent_box.py").read_text(encoding="utf-8")
 
@@ -35,11 +39,11 @@ class AgentTimeout(Exception):
 class Agent:
     """The laptop's end of one agent process, on one channel of `host`'s transport."""
 
-    def __init__(self, host) -> None:  # an SSHHost
+    def __init__(self, host: SSHHost) -> None:
         self.host = host
         self.generation = host.generation
         argv = [host.python, "-S", "-u", "-c", SOURCE]
-        self.chan, self.pid = host._open(argv, None, None, combine=False)
+        self.chan, self.pid = host.open_process(argv)
         self.known: set[str] = set()
         self.buf = b""
         self.ids = 0
@@ -114,7 +118,7 @@ class Agent:
         """Stop the agent (it also ends by itself when its channel or connection closes)."""
         self.chan.close()
         if self.generation == self.host.generation and self.host.link.up:
-            self.host._kill(self.pid)
+            self.host.kill(self.pid)
 
 
 _agents: weakref.WeakKeyDictionary[Host, Agent | None] = weakref.WeakKeyDictionary()
@@ -125,7 +129,11 @@ _lock = threading.Lock()
 def agent_for(host: Host) -> Agent | None:
     """The host's agent, started if needed; None for a local host, a headless connection
     (no heartbeat) or a box where the agent would not start on this connection."""
-    if getattr(host, "heartbeat", None) is None or not hasattr(host, "_open"):
+    if not host.is_remote:
+        return None
+    from tui_ft.host.ssh import SSHHost
+
+    if not isinstance(host, SSHHost) or host.heartbeat is None:
         return None
     with _lock:
         agent = _agents.get(host)
