@@ -56,6 +56,8 @@ class EnvironmentScreen(AreaScreen):
             self.report = report
             super().__init__()
 
+    _loaded_for: object = None  # the host the tables show
+
     def __init__(self) -> None:
         super().__init__()
         self.results: list[CheckResult] = []
@@ -95,8 +97,19 @@ class EnvironmentScreen(AreaScreen):
         self.query_one("#verify-progress", ProgressBar).display = False
         # After the first paint: the workers' imports and probes would hold the GIL
         # while the screen is still being drawn.
-        self.call_after_refresh(self.load_overview)
-        self.call_after_refresh(self.run_checks)
+        self._loaded_for = self.tui.host
+        self.call_after_refresh(self.reload_for_host)
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        if self._loaded_for is not self.tui.host:  # connected elsewhere meanwhile
+            self.reload_for_host()
+
+    def reload_for_host(self) -> None:
+        """The overview and the checks, for the app's host of now (after a Connect too)."""
+        self._loaded_for = self.tui.host
+        self.load_overview()
+        self.run_checks()
 
     # -- workers ----------------------------------------------------------------
     @work(thread=True, exclusive=True, group="overview")
