@@ -1,8 +1,9 @@
 """Chat through `llamafactory-cli api`: an OpenAI-compatible server for a model + adapter.
 
 The server runs detached on the host, bound to 127.0.0.1 on a free port with a random
-API key. Over SSH the box's port is reached through a forward: pass `tunnel` (box port
--> local host, port) and the backend talks to what it returns. Every server started
+API key: another user of a shared box who finds the port gets 401. Over SSH the box's
+port is reached through a forward: pass `tunnel` (box port -> local host, port) and the
+backend talks to what it returns. Every server started
 here is stopped by `close()`, at interpreter exit, and on SIGTERM/SIGHUP; a local
 watchdog also stops it when this process dies without clean-up (SIGKILL).
 
@@ -45,6 +46,9 @@ _WATCHDOG = (
     'while kill -0 "$parent" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 1; done; '
     'kill "$child" 2>/dev/null; wait "$child"'
 )
+# The API key reaches the server from a 0600 file that it removes once read: on the box
+# an `env API_KEY=...` in the command would show in `ps` to every user for a moment.
+_KEYED = 'API_KEY=$(cat "$1") && rm -f "$1" && export API_KEY && shift && exec "$@"'
 
 
 class LlamaFactoryServer:
@@ -107,15 +111,17 @@ class LlamaFactoryServer:
         stem = posixpath.join(self.workdir, f"api-{self.port}")
         self.log_path = f"{stem}.log"
         self.host.remove(self.log_path)
+        key_path = f"{stem}.key"
+        self.host.write_text(key_path, self.api_key, secret=True)  # workdir 0700 too
         argv = [cli, "api", "--model_name_or_path", self.model, "--template", self.template]
         if self.adapter:
             argv += ["--adapter_name_or_path", self.adapter, "--finetuning_type", "lora"]
+        argv = ["sh", "-c", _KEYED, "tui-ft-chat", key_path, *argv]
         if not self.host.is_remote:
             argv = ["sh", "-c", _WATCHDOG, "tui-ft-chat", str(os.getpid()), *argv]
         env = {
             "API_HOST": "127.0.0.1",
             "API_PORT": str(self.port),
-            "API_KEY": self.api_key,
             "API_MODEL_NAME": self.label,
             "DISABLE_VERSION_CHECK": "1",
             "TOKENIZERS_PARALLELISM": "false",
