@@ -197,12 +197,11 @@ class ConnectScreen(ModalScreen["SSHHost | None"]):
 
     @on(Button.Pressed, "#accept")
     def action_accept(self) -> None:
-        from tui_ft.host.knownhosts import KnownHosts
 
         p = self._problem
         if p is None:
             return
-        KnownHosts().accept(p.hostname, p.port, p.key)
+        p.accept()  # where the ssh config says (UserKnownHostsFile), as ssh would
         self._problem = None
         self.query_one("#spec", Input).focus()
         self.connect()

@@ -155,7 +155,7 @@ def run_setup(args: argparse.Namespace) -> int:
 
 
 def run_trust(args: argparse.Namespace) -> int:
-    from tui_ft.host.knownhosts import KnownHosts, UnknownHostKey
+    from tui_ft.host.knownhosts import UnknownHostKey
     from tui_ft.host.ssh import SSHHost
 
     spec = getattr(args, "host", None) or load_config().default_host
@@ -173,7 +173,7 @@ def run_trust(args: argparse.Namespace) -> int:
                 raise CLIError(f"fingerprint mismatch: expected {args.fingerprint}") from exc
         elif not sys.stdin.isatty() or input("Accept it? [y/N] ").strip().lower() != "y":
             raise CLIError("host key not accepted", 1) from exc
-        KnownHosts().accept(exc.hostname, exc.port, exc.key)
+        exc.accept()  # into the ssh config's UserKnownHostsFile, as ssh would
         print("saved to known_hosts")
         return run_trust(args)  # a jump host and the box may each need a yes
     except Exception as exc:

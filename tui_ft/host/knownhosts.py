@@ -38,6 +38,12 @@ class HostKeyProblem(HostError):
         self.key = key
         self.key_type = key.get_name()
         self.fingerprint = fingerprint(key)
+        self.known_hosts: KnownHosts | None = None
+        """The files it was checked against; `accept` saves there (set by `verify`)."""
+
+    def accept(self) -> None:
+        """Save the key the user accepted, where ssh would look for it (UserKnownHostsFile)."""
+        (self.known_hosts or KnownHosts()).accept(self.hostname, self.port, self.key)
 
 
 class UnknownHostKey(HostKeyProblem):
@@ -76,29 +82,52 @@ def known_hosts_path() -> Path:
 
 
 class KnownHosts:
-    def __init__(self, path: Path | None = None) -> None:
+    """known_hosts files: `path` (where an accepted key is written) and `also` (read too:
+    the other UserKnownHostsFile entries and GlobalKnownHostsFile, as ssh reads them)."""
+
+    def __init__(self, path: Path | None = None, also: tuple[Path, ...] = ()) -> None:
+        self.chosen = path is not None or bool(os.environ.get("TUI_FT_KNOWN_HOSTS"))
         self.path = path or known_hosts_path()
+        self.also = also
+
+    def for_target(self, files: tuple[str, ...], user_files: int) -> KnownHosts:
+        """The files the resolved ssh config names for a host (`ssh -G`'s UserKnownHostsFile
+        and GlobalKnownHostsFile); a path given here or in TUI_FT_KNOWN_HOSTS wins."""
+        if self.chosen or not files:
+            return self
+        paths = tuple(Path(f) for f in files)
+        if not user_files:  # UserKnownHostsFile none: nowhere of the user's to save to
+            return KnownHosts(self.path, paths)
+        return KnownHosts(paths[0], paths[1:])
 
     def _load(self) -> paramiko.HostKeys:
         import paramiko
 
         keys = paramiko.HostKeys()
-        if self.path.is_file():
-            keys.load(str(self.path))  # hashed (|1|...) entries are understood too
+        for path in (self.path, *self.also):
+            if path.is_file():
+                try:
+                    keys.load(str(path))  # hashed (|1|...) entries are understood too
+                except OSError:
+                    continue  # unreadable (e.g. another user's): ssh skips it too
         return keys
 
     def verify(self, hostname: str, port: int, key: paramiko.PKey) -> None:
         """Pass silently for a known key; raise UnknownHostKey or HostKeyChanged otherwise."""
         entry = host_entry(hostname, port)
         saved = self._load().lookup(entry)
+        problem: HostKeyProblem
         if not saved:
-            raise UnknownHostKey(hostname, port, key)
-        same_type = saved.get(key.get_name())
-        if same_type is not None and same_type.asbytes() == key.asbytes():
-            return
-        # A saved key of this type that differs, or saved keys of other types only: both
-        # mean the box does not prove it is the one we met before.
-        raise HostKeyChanged(hostname, port, key, self.path)
+            problem = UnknownHostKey(hostname, port, key)
+        else:
+            same_type = saved.get(key.get_name())
+            if same_type is not None and same_type.asbytes() == key.asbytes():
+                return
+            # A saved key of this type that differs, or saved keys of other types only:
+            # both mean the box does not prove it is the one we met before.
+            problem = HostKeyChanged(hostname, port, key, self.path)
+        problem.known_hosts = self
+        raise problem
 
     def accept(self, hostname: str, port: int, key: paramiko.PKey) -> None:
         """Append the key (the user accepted its fingerprint); existing lines are kept."""

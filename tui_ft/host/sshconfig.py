@@ -12,7 +12,7 @@ from __future__ import annotations
 import getpass
 import os
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tui_ft.host.base import HostError
@@ -30,6 +30,10 @@ class SSHTarget:
     identity_files: tuple[str, ...] = ()
     jump: SSHTarget | None = None
     alias: str | None = None
+    known_hosts_files: tuple[str, ...] = ()
+    """UserKnownHostsFile then GlobalKnownHostsFile, as ssh reads them (); () = defaults."""
+    user_known_hosts: int = 0
+    """How many of `known_hosts_files` are the user's (the first is where accepting writes)."""
 
     def describe(self) -> str:
         return f"{self.user}@{self.hostname}:{self.port}"
@@ -178,14 +182,7 @@ def _from_command(args: list[str], config: Path | None, spec: str) -> SSHTarget:
     d_user, host, d_port = _split_user_host(dest)
     target = _lookup(config, host, user=user or d_user, port=port or d_port, jump=jump)
     if identities:
-        target = SSHTarget(
-            target.hostname,
-            target.port,
-            target.user,
-            (*identities, *target.identity_files),
-            target.jump,
-            target.alias,
-        )
+        target = replace(target, identity_files=(*identities, *target.identity_files))
     return target
 
 
@@ -236,10 +233,10 @@ def _lookup(
             h_user, h_host, h_port = _split_user_host(hop.strip())
             nxt = _lookup(config, h_host, user=h_user, port=h_port, depth=depth + 1)
             if jump_target is not None:  # later hops go through the previous one (ssh -J)
-                nxt = SSHTarget(
-                    nxt.hostname, nxt.port, nxt.user, nxt.identity_files, jump_target, nxt.alias
-                )
+                nxt = replace(nxt, jump=jump_target)
             jump_target = nxt  # the first hop keeps its own ProxyJump, as `ssh HOP` would
+    user_files = _known_files(raw.get("userknownhostsfile"), values)
+    global_files = _known_files(raw.get("globalknownhostsfile"), values)
     return SSHTarget(
         hostname=hostname,
         port=real_port,
@@ -247,7 +244,18 @@ def _lookup(
         identity_files=tuple(identities),
         jump=jump_target,
         alias=host if known_alias else None,
+        known_hosts_files=(*user_files, *global_files),
+        user_known_hosts=len(user_files),
     )
+
+
+def _known_files(value: str | None, values: dict) -> list[str]:
+    """UserKnownHostsFile / GlobalKnownHostsFile: several paths, ~ and %-tokens expanded."""
+    from tui_ft.host.sshtokens import expand
+
+    if not value or value.lower() == "none":
+        return []
+    return [os.path.expanduser(expand("userknownhostsfile", p, values)) for p in value.split()]
 
 
 def config_aliases(config_path: Path | None = None) -> list[str]:

@@ -60,7 +60,8 @@ def lookup(path: Path | None, host: str, *, user: str | None = None, port: int |
         key, _, value = line.partition(" ")
         if key == "identityfile":
             out["identityfile"].append(value)
-        elif key in ("hostname", "port", "user", "proxyjump", "proxycommand", "hostkeyalias"):
+        elif key in ("hostname", "port", "user", "proxyjump", "proxycommand", "hostkeyalias",
+                     "userknownhostsfile", "globalknownhostsfile"):  # fmt: skip
             out[key] = value
     ids = out["identityfile"]
     if len(ids) >= 4 and set(ids) <= DEFAULT_KEYS:

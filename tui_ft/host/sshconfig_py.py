@@ -23,7 +23,10 @@ from pathlib import Path
 from tui_ft.host.base import HostError
 from tui_ft.host.sshtokens import expand, home, local_values
 
-WANTED = ("hostname", "port", "user", "identityfile", "proxyjump", "proxycommand", "hostkeyalias")
+WANTED = (
+    "hostname", "port", "user", "identityfile", "proxyjump", "proxycommand", "hostkeyalias",
+    "userknownhostsfile", "globalknownhostsfile",
+)  # fmt: skip
 MAX_DEPTH = 16  # OpenSSH's READCONF_MAX_DEPTH
 
 
@@ -145,7 +148,9 @@ class Resolver:
                     # An Include starts active when its block is; its Host lines end there.
                     self._read(target, depth + 1, active)
             elif active and key in WANTED:
-                self.opts.set(key, args[0])
+                # The known_hosts keywords take several files, space-separated (as ssh -G).
+                several = key in ("userknownhostsfile", "globalknownhostsfile")
+                self.opts.set(key, " ".join(args) if several else args[0])
 
     @staticmethod
     def _includes(args: list[str], system: bool = False) -> list[Path]:

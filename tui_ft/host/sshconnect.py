@@ -179,7 +179,8 @@ def open_connection(
             raise HostError(f"SSH handshake with {target.describe()} failed: {exc}") from exc
         host_key = t.get_remote_server_key()
         try:
-            known_hosts.verify(target.hostname, target.port, host_key)
+            files = known_hosts.for_target(target.known_hosts_files, target.user_known_hosts)
+            files.verify(target.hostname, target.port, host_key)
             _authenticate(t, target, creds)
         except BaseException:
             t.close()
