@@ -87,7 +87,11 @@ class Replayer:
     def run_step(self, step: Step, base: Event) -> None:
         cfg = self.train_config_path(step)
         if cfg:
-            self.host.write_text(cfg, train_config_text(step))
+            from tui_ft.recipes.interpolate import literal_secrets
+
+            # A `${HF_TOKEN}` expanded into the config makes the file a secret (0600, 0700).
+            secret = bool(literal_secrets(step.args["config"]))
+            self.host.write_text(cfg, train_config_text(step), secret=secret)
         replies: list[str] = []
         for argv in self.plan(step):
             self.on_event({**base, "event": "command", "command": shlex.join(argv)})
