@@ -60,7 +60,7 @@ class FitPanel(Static):
 
         host = self.app.host  # type: ignore[attr-defined]
         try:
-            report = fit_on(host, raw, timeout=120)
+            report = fit_on(host, raw, timeout=120, isolate=True)
         except (FitError, HostError, OSError) as exc:
             text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             self.app.call_from_thread(self._failed, key, text)

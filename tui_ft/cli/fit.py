@@ -9,21 +9,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 
 from tui_ft.cli.common import CLIError, host_from_args, load_config, workspace_from_args
 
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$", re.I)
-
 
 def parse_size(text: str) -> int:
-    """`24GiB`, `80G`, `81920M` or bytes -> bytes (binary units)."""
-    m = _SIZE.match(text)
-    if not m:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a size like 24GiB")
-    scale = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}[m.group(2).lower()]
-    return int(float(m.group(1)) * scale)
+    from tui_ft.fit.check import parse_size as parse
+
+    try:
+        return parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def register(sub: argparse._SubParsersAction) -> None:

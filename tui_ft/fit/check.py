@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,6 +74,18 @@ class FitReport:
             suggestions=[Suggestion(**s) for s in d.get("suggestions", [])],
             lengths=Lengths.from_dict(d["lengths"]) if d.get("lengths") else None,
         )
+
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$", re.I)
+
+
+def parse_size(text: str) -> int:
+    """`24GiB`, `80G`, `81920M` or bytes -> bytes (binary units); ValueError otherwise."""
+    m = _SIZE.match(text)
+    if not m:
+        raise ValueError(f"{text!r} is not a size like 24GiB")
+    scale = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}[m.group(2).lower()]
+    return int(float(m.group(1)) * scale)
 
 
 def settings_of(host: Host, raw: dict[str, Any]) -> FitSettings:
@@ -160,14 +173,18 @@ def fit_config(
 ) -> FitReport:
     """The estimate of `raw` (LLaMA-Factory arguments) on this machine's GPUs.
 
-    `free` and `gpus` plan for other hardware instead (bytes free per GPU, GPU count).
+    `free` and `gpus` plan for other hardware instead (bytes free per GPU, GPU count);
+    without `free`, $TUI_FT_FIT_FREE (bytes, or a size like 24GiB) does the same for every
+    caller (the Train form's line on a laptop that plans for a box it has not rented yet).
     """
+    if free is None and os.environ.get("TUI_FT_FIT_FREE"):
+        free = parse_size(os.environ["TUI_FT_FIT_FREE"])
     s = settings_of(host, raw)
     shape = model_shape(host, str(raw.get("model_name_or_path") or ""))
     seq, source, lengths = sequence(host, raw, s, measure_data)
     if free is not None:
         found = [GPUFree(i, "planned", free, free) for i in range(max(1, gpus or 1))]
-        note = "planned: --free"
+        note = "planned"
     else:
         found, note = gpu_frees(devices)
     n = gpus or len(found) or 1
@@ -191,9 +208,13 @@ def fit_on(
     gpus: int | None = None,
     measure_data: bool = True,
     timeout: float = 600,
+    isolate: bool = False,
 ) -> FitReport:
-    """`fit_config` where the files are: here, or on the box in one command."""
-    if not host.is_remote:
+    """`fit_config` where the files are: here, or on the box in one command.
+
+    `isolate`: in a child process here too (the TUI: tokenising the data imports
+    transformers and torch, which the TUI process never holds)."""
+    if not host.is_remote and not isolate:
         return fit_config(
             host, raw, devices=devices, free=free, gpus=gpus, measure_data=measure_data
         )

@@ -170,6 +170,9 @@ def read_shape(host: Host, model_dir: str) -> ModelShape:
     try:
         raw = json.loads(host.read_text(path))
     except FileNotFoundError:
+        cached = None if host.is_remote else _hub_cached(model_dir)
+        if cached is not None:
+            return read_shape(host, posixpath.dirname(cached))
         raise ShapeError(
             f"{path}: no such file (model_name_or_path must be a model folder "
             "with its config.json; download at least that file)"
@@ -179,3 +182,15 @@ def read_shape(host: Host, model_dir: str) -> ModelShape:
     if not isinstance(raw, dict):
         raise ShapeError(f"{path}: expected a JSON object")
     return shape_from_config(raw, path)
+
+
+def _hub_cached(model_id: str) -> str | None:
+    """A hub id's config.json in this machine's Hugging Face cache (no network), if there."""
+    if model_id.startswith((".", "/", "~")) or model_id.count("/") != 1:
+        return None
+    try:
+        from huggingface_hub import try_to_load_from_cache
+    except ImportError:
+        return None
+    found = try_to_load_from_cache(model_id, "config.json")
+    return found if isinstance(found, str) else None
