@@ -111,6 +111,17 @@ def _authenticate(t: paramiko.Transport, target: SSHTarget, creds: Credentials) 
             key = _load_key(path, creds)
             if key is not None and attempt(t.auth_publickey, key):
                 return
+    # Ask for a password only where the box takes one: its list of methods comes with any
+    # refusal; `none` asks for it when the keys did not (one round trip, only here).
+    if not allowed and attempt(t.auth_none):
+        return
+    if allowed and not {"password", "keyboard-interactive"} & set(allowed):
+        raise AuthFailed(
+            f"{target.describe()}: authentication failed: no key was accepted (the agent, "
+            f"{', '.join(_key_files(target)) or 'no key files'}) and the box takes no "
+            f"password (it offers: {', '.join(allowed)}); add your public key to the box's "
+            "~/.ssh/authorized_keys, or name the right key (IdentityFile, ssh -i)"
+        )
     if creds.password is None and creds.ask_password is not None:
         creds.password = creds.ask_password(f"Password for {target.describe()}")
     if creds.password is not None:
