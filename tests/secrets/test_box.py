@@ -15,6 +15,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+import yaml
 
 from tui_ft.config import Config
 from tui_ft.watch.control import start_daemon, stop_daemon
@@ -116,3 +117,24 @@ def test_neighbour_reads_a_gguf_and_modelfile_made_under_umask_022(
     assert read.stdout.split()[:1] == [hashlib.sha256(demo_gguf.read_bytes()).hexdigest()], read
     got = neighbour.run(["cat", done.modelfile])
     assert got.returncode == 0 and "FROM ./tiny-f16.gguf" in got.stdout, got
+
+
+def test_notify_test_on_a_broken_box_does_not_echo_the_urls(
+    ssh_home, box, box_tmp, tmp_path, monkeypatch, capsys
+):
+    """A box whose python fails and prints what it was given (the webhooks, on stdin)."""
+    from tui_ft.cli import main
+
+    bad = box_tmp / "python-that-fails"
+    bad.write_text("#!/bin/sh\ncat >&2\nexit 3\n")
+    bad.chmod(0o755)
+    box.chown(bad)
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(yaml.safe_dump({"notify": {"webhooks": [{"url": HOOK, "format": "feishu"}]},
+                                   "hosts": {"box": {"python": str(bad)}}}))  # fmt: skip
+    monkeypatch.setenv("TUI_FT_CONFIG", str(cfg))
+    with pytest.raises(SystemExit) as exited:  # CLIError: one line, no traceback
+        main(["--host", "box", "notify", "test"])
+    assert exited.value.code == 1
+    err = capsys.readouterr().err
+    assert "failed" in err and "open.feishu.cn" in err and SECRET not in err, err

@@ -63,6 +63,11 @@ def _on_box(spec: str, raw) -> int:
     sys.stdout.write(res.stdout)
     if res.returncode not in (0, 1) or (res.returncode and not res.stdout.strip()):
         # rc 1 without a line per webhook: the box's tui-ft did not run (e.g. another python)
-        why = (res.stderr or res.stdout).strip()[-300:] or f"exit {res.returncode}"
+        from tui_ft.notify import parse_notify, scrub
+
+        why = (res.stderr or res.stdout).strip()
+        for hook in parse_notify(raw).webhooks:  # a traceback there may quote a URL
+            why = scrub(why, hook.url)
+        why = why[-300:] or f"exit {res.returncode}"
         raise CLIError(f"notify test on {spec} with {host.python} failed: {why}", 1)
     return res.returncode
