@@ -63,6 +63,7 @@ class TuiFtApp(LinkAwareApp):  # a lost link pauses the areas instead of crashin
         host: Host | None = None,
         workspace: Workspace | None = None,
         start_mode: str = "env",
+        connect_to: str | None = None,
     ) -> None:
         super().__init__(css_path=_stylesheets())
         read_esc_digits_as_alt()  # alt+1-7 inside tmux (ESC-prefixed), not "£"
@@ -70,6 +71,8 @@ class TuiFtApp(LinkAwareApp):  # a lost link pauses the areas instead of crashin
         self.host = host or LocalHost()
         self.workspace = workspace or Workspace(self.host, self.config.workspace)
         self.start_mode = start_mode
+        self.connect_to = connect_to
+        """`--host ALIAS` whose host key is not known yet: the Connect screen asks first."""
         self.recorder = Recorder()  # what the user does, to save as a recipe
 
     def on_mount(self) -> None:
@@ -78,6 +81,10 @@ class TuiFtApp(LinkAwareApp):  # a lost link pauses the areas instead of crashin
 
         self.sub_title = self.status_line()
         self.switch_mode(self.start_mode)
+        if self.connect_to:
+            from screens.connect import ConnectScreen
+
+            self.push_screen(ConnectScreen(self.connect_to, auto=True), self.use_host)
         self.notifier = RunNotifier(self)  # bell + desktop notification when a run ends/stalls
         self.notifier.start()
         offer_when_needed(self)  # `--host BOX` lacking this tui-ft: offer remote setup --build

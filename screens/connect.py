@@ -67,9 +67,10 @@ class ConnectScreen(ModalScreen["SSHHost | None"]):
             super().__init__()
             self.host, self.status = host, status
 
-    def __init__(self, spec: str = "") -> None:
+    def __init__(self, spec: str = "", *, auto: bool = False) -> None:
         super().__init__()
         self._spec = spec
+        self._auto = auto  # connect at once (`tui-ft --host ALIAS` met an unknown host key)
         self._problem: HostKeyProblem | None = None
         self._answer: str | None = None
         self._answered = threading.Event()
@@ -104,6 +105,8 @@ class ConnectScreen(ModalScreen["SSHHost | None"]):
         self.query_one("#hostkey").display = False
         self.query_one("#secret-box").display = False
         self.query_one("#spec", Input).focus()
+        if self._auto:
+            self.call_after_refresh(self.connect)
 
     def _status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#status", Static)

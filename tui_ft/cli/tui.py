@@ -13,8 +13,18 @@ if TYPE_CHECKING:
 
 def build_app(args: argparse.Namespace, **options: Any) -> TuiFtApp:
     """The app on the host of `--host`, with that host's own workspace (the box's over SSH)."""
+    from tui_ft.host.knownhosts import UnknownHostKey
+
     config = load_config()
-    host = host_from_args(args, config)
+    try:
+        host = host_from_args(args, config)
+    except UnknownHostKey:
+        # First contact: the TUI asks the fingerprint question (its Connect screen), as
+        # when connecting from inside it; headless commands refuse in one line instead.
+        from tui_ft.host import LocalHost
+
+        host = LocalHost()
+        options["connect_to"] = getattr(args, "host", None) or config.default_host
     workspace = workspace_from_args(args, host, config)
     from screens.app import TuiFtApp  # Textual is imported here, never by the engine
 
