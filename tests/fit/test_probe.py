@@ -26,7 +26,8 @@ def test_probe_runs_the_config_and_reports_the_peak(demo_copy: Path, capsys) -> 
     assert probe["steps"] == 2 and probe["allocated"] is None  # no GPU: the process's peak RSS
     assert probe["rss"] > 50 * (1 << 20)  # torch and the model were really loaded
     run = demo_copy / "runs" / probe["run_id"]
-    assert (run / "output" / "trainer_log.jsonl").read_text().count("current_steps") == 2
+    log = [json.loads(line) for line in (run / "output" / "trainer_log.jsonl").open()]
+    assert {r["total_steps"] for r in log} == {2} and log[-1]["current_steps"] == 2
     saved = json.loads((run / "fit.json").read_text())
     assert saved["observed"]["rss"] == probe["rss"] and saved["estimate"]["total"] > 0
     # every run with a saved estimate and a peak is listed by --report
