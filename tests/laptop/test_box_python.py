@@ -256,3 +256,29 @@ def test_the_box_command_runs_the_configured_python(
     assert "Traceback" not in out.stderr, said
     if out.returncode != 0:  # a refusal or a report says what it found, never nothing
         assert (out.stdout + out.stderr).strip(), said
+
+
+def test_the_tui_areas_run_the_configured_python(
+    placement: Laptop, trap_box: TrapBox, laptop: LaptopEnv
+):
+    """The TUI on the trap box: every area's first load (its workers and polls) and the
+    set-up check; the trap must stay silent there too."""
+    from tests.laptop.test_remote_from_laptop import TUI_AREAS
+
+    script = placement.cwd / "areas.py"
+    script.write_text(TUI_AREAS.replace("await pilot.pause(0.5)", "await pilot.pause(2.0)"))
+    trap_box.log.unlink(missing_ok=True)
+    out = subprocess.run(
+        [laptop.python, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=placement.env,
+        cwd=placement.cwd,
+    )
+    said = out.stdout[-2000:] + out.stderr[-2000:]
+    assert out.returncode == 0, said
+    assert [ln.split()[1] for ln in out.stdout.splitlines() if ln.startswith("AREA ")] == [
+        "env", "datasets", "train", "runs", "evaluate", "export", "recipes",
+    ], said  # fmt: skip
+    assert trap_box.fired() == [], said
