@@ -218,14 +218,10 @@ def _record_turns(
 
 def _template_overhead(tokenizer: Any, template: str, turns: list[Any]) -> int:
     """The record's length with LLaMA-Factory's template (prompt + response ids)."""
-    from types import SimpleNamespace
-
     from llamafactory.data.template import get_template_and_fix_tokenizer
+    from llamafactory.hparams import DataArguments
 
-    args = SimpleNamespace(
-        template=template, tool_format=None, default_system=None, enable_thinking=True
-    )
-    tpl = get_template_and_fix_tokenizer(tokenizer, args)
+    tpl = get_template_and_fix_tokenizer(tokenizer, DataArguments(template=template))
     roles = {"assistant": "assistant", "chosen": "assistant", "rejected": "assistant"}
     system = next((t.content for t in turns if t.role == "system"), None)
     messages = [
