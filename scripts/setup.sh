@@ -24,7 +24,25 @@ VPY=$VENV/bin/python
 stamp=$VENV/.tui-ft-setup
 want=$(cat pyproject.toml requirements/* scripts/setup.sh scripts/llama-cpp-lean.cmake scripts/unpinned.py \
   <(echo "${TUI_FT_UNPINNED:-}") | sha256sum | cut -d' ' -f1)
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && "$VPY" -c 'import tui_ft, llamafactory' 2>/dev/null; then
+pinned=$(grep -iE '^llama[-_]cpp[-_]python==' requirements/constraints.txt | cut -d= -f3 || true)
+# GCC 12 miscompiles llama.cpp's AMX matmul (llama.cpp issue #20824): every quantised GGUF
+# crashes on a CPU with AMX. Explicit -mno-amx-* flags win over -march=native. The same
+# string is tui_ft.gguf.cpu.SAFE_CFLAGS (tests/export/test_amx_guard.py keeps them equal).
+SAFE_CFLAGS="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
+lean="-DLLAVA_BUILD=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_TOOLS=OFF"
+lean+=" -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=OFF -DLLAMA_BUILD_APP=OFF"
+lean+=" -DCMAKE_PROJECT_llama.cpp_INCLUDE=$PWD/scripts/llama-cpp-lean.cmake"
+build_cmake="${CMAKE_ARGS:-} $lean"
+build_cflags="${CFLAGS:-} $SAFE_CFLAGS"
+build_cxxflags="${CXXFLAGS:-} $SAFE_CFLAGS"
+# What the installed wheel was built from: a change of version, flags or compiler rebuilds
+# it (a wheel from before the safe flags included).
+llama_key=$VENV/.tui-ft-llama-build
+want_llama=$(printf '%s\n' "${pinned:-unpinned}" "$build_cflags" "$build_cxxflags" "$build_cmake" \
+  "$(${CXX:-c++} --version 2>/dev/null | head -1)" "$(${CC:-cc} --version 2>/dev/null | head -1)" \
+  | sha256sum | cut -d' ' -f1)
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ "$(cat "$llama_key" 2>/dev/null)" = "$want_llama" ] \
+  && "$VPY" -c 'import tui_ft, llamafactory' 2>/dev/null; then
   exit 0
 fi
 
@@ -44,20 +62,26 @@ t0=$SECONDS
 # background, while the downloads below run. tui-ft loads only libllama and ggml (see
 # scripts/llama-cpp-lean.cmake): the multimodal and common libraries and every program
 # are left out. The user's own CMAKE_ARGS (e.g. -DGGML_CUDA=on) are kept.
-pinned=$(grep -iE '^llama[-_]cpp[-_]python==' requirements/constraints.txt | cut -d= -f3 || true)
 have=$("$VPY" -c 'import importlib.metadata as m; print(m.version("llama_cpp_python"))' \
   2>/dev/null || true)
 build_pid=
-if [ -z "$have" ] || { [ -z "${TUI_FT_UNPINNED:-}" ] && [ "$have" != "$pinned" ]; }; then
-  echo "setup: llama-cpp-python: compiling llama.cpp in the background (unless pip's cache has it) ..." >&2
-  lean="-DLLAVA_BUILD=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_TOOLS=OFF"
-  lean+=" -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=OFF -DLLAMA_BUILD_APP=OFF"
-  lean+=" -DCMAKE_PROJECT_llama.cpp_INCLUDE=$PWD/scripts/llama-cpp-lean.cmake"
+if [ -z "$have" ] || { [ -z "${TUI_FT_UNPINNED:-}" ] && [ "$have" != "$pinned" ]; } \
+  || [ "$(cat "$llama_key" 2>/dev/null)" != "$want_llama" ]; then
+  echo "setup: llama-cpp-python: compiling llama.cpp in the background ..." >&2
   wheels=$(mktemp -d)
   log=$wheels/build.log
-  CMAKE_ARGS="${CMAKE_ARGS:-} $lean" CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)} \
-    "$VPY" -m pip wheel --disable-pip-version-check -v --no-deps -w "$wheels" "${pins[@]}" \
-    "llama-cpp-python>=0.3.16" >"$log" 2>&1 &
+  # pip's wheel cache would hand back a wheel built from the same sdist with other flags:
+  # the sdist comes through pip's download cache, the wheel is built with no cache at all.
+  if ! "$VPY" -m pip download --disable-pip-version-check --no-deps --no-binary llama-cpp-python \
+    -d "$wheels/sdist" "${pins[@]}" "llama-cpp-python>=0.3.16" >"$log" 2>&1; then
+    tail -20 "$log" >&2
+    echo "setup: could not download the llama-cpp-python sources (log: $log)" >&2
+    exit 1
+  fi
+  CFLAGS=$build_cflags CXXFLAGS=$build_cxxflags CMAKE_ARGS=$build_cmake \
+    CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)} \
+    "$VPY" -m pip wheel --disable-pip-version-check --no-cache-dir -v --no-deps \
+    -w "$wheels" "$wheels"/sdist/llama_cpp_python-*.tar.gz >>"$log" 2>&1 &
   build_pid=$!
   trap 'kill "$build_pid" 2>/dev/null || true' EXIT
   # A heartbeat every 30 s with the compiler's progress ("[41/83]"): a slow machine
@@ -89,13 +113,21 @@ if [ -n "$build_pid" ]; then
   fi
   trap - EXIT
   echo "setup: llama-cpp-python built ($((SECONDS - t0)) s)" >&2
-  pip_install --find-links "$wheels" "llama-cpp-python>=0.3.16"
+  # --force-reinstall --no-deps: the rebuilt wheel of the same version replaces the old one.
+  pip_install --force-reinstall --no-deps "$wheels"/llama_cpp_python-*.whl
+  pip_install "$wheels"/llama_cpp_python-*.whl  # its dependencies, on a new venv
   rm -rf "$wheels"
+  rm -f "$llama_key"  # written once the marker beside the libraries is (below)
 fi
 
 echo "setup: tui-ft with its dev and gguf extras ..." >&2
 pip_install -e ".[dev,gguf]"
 "$VPY" -c 'import tui_ft, textual, llamafactory, llama_cpp' >/dev/null
+if [ ! -f "$llama_key" ]; then
+  # The marker beside the libraries tells tui-ft they need no load-time AMX guard.
+  "$VPY" -m tui_ft.gguf.cpu mark >/dev/null
+  echo "$want_llama" > "$llama_key"
+fi
 "$VPY" -m tui_ft setup textonly >/dev/null
 if [ ${#pins[@]} -gt 0 ]; then
   loose=$("$VPY" scripts/unpinned.py requirements/constraints.txt)

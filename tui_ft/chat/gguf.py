@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tui_ft.chat.base import ChatError, ChatParams
+from tui_ft.gguf.cpu import load_llama
 
 
 class GGUFChat:
@@ -29,14 +30,14 @@ class GGUFChat:
         if not os.path.isfile(self.model_path):
             raise ChatError(f"{self.model_path}: no such GGUF file")
         try:
-            from llama_cpp import Llama
+            import llama_cpp  # noqa: F401 - loaded by load_llama; its absence said here
         except ImportError as exc:
             raise ChatError(
                 f"llama-cpp-python is not installed: pip install 'tui-ft[gguf]' ({exc})"
             ) from exc
         # More context than the model was trained on only makes llama.cpp warn; cap it.
         try:
-            self._llm = Llama(
+            self._llm = load_llama(  # without AMX's extra buffers where they would crash
                 self.model_path,
                 n_ctx=self.n_ctx,
                 n_threads=min(os.cpu_count() or 2, 8),

@@ -3,10 +3,11 @@
 The llama-cpp-python wheel holds the libraries, not these programs. The sdist of the same
 version has the whole llama.cpp tree: it is unpacked (without vocab files and docs) under
 the host's cache, and `build_plan` picks the cheapest build (only the tools, against the
-wheel's own libraries, where it can). The result lives in a folder keyed by the version
-and the cmake flags. It is built as `KEY.partial` and renamed when all three programs
-linked, under a lock, so a half build or a second process never counts as done. Progress
-comes from cmake's `[ 42%]` (make) or `[12/40]` (ninja) lines.
+wheel's own libraries, where it can). The result lives in a folder keyed by the version,
+the cmake flags and CFLAGS (with `tui_ft.gguf.cpu`'s flags against GCC 12's AMX bug).
+It is built as `KEY.partial` and renamed when all three programs linked, under a lock,
+so a half build or a second process never counts as done. Progress comes from cmake's
+`[ 42%]` (make) or `[12/40]` (ninja) lines.
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ class BuiltTools:
     imatrix: str
     quantize: str
     perplexity: str
+    lib_dir: str | None = None
+    """The llama-cpp-python libraries they load (`Plan.lib_dir`); None: llama and ggml are
+    linked in, built here with the safe flags."""
 
 
 def source_dir(host: Host, version: str) -> str:
@@ -59,11 +63,11 @@ def tools_dir(host: Host, version: str, plan: Plan) -> str:
     return posixpath.join(cache_root(host), f"{version}-tools-{plan.key(version)}")
 
 
-def _found(host: Host, done: str) -> BuiltTools | None:
+def _found(host: Host, done: str, plan: Plan) -> BuiltTools | None:
     bin_dir = posixpath.join(done, "bin")
     if not host.exists(posixpath.join(bin_dir, BUILT)):
         return None
-    return BuiltTools(*(posixpath.join(bin_dir, t) for t in TARGETS))
+    return BuiltTools(*(posixpath.join(bin_dir, t) for t in TARGETS), lib_dir=plan.lib_dir)
 
 
 def ensure_built(
@@ -74,7 +78,7 @@ def ensure_built(
     src = source_dir(host, version)
     plan = plan_build(host, python, src)
     done = tools_dir(host, version, plan)
-    if (found := _found(host, done)) is not None:
+    if (found := _found(host, done, plan)) is not None:
         return found
     if not host.which("cmake") or not (host.which("c++") or host.which("g++")):
         raise HostError(
@@ -91,6 +95,7 @@ def ensure_built(
     env = {
         "DONE": done, "PART": done + ".partial", "SRC": cmake_src, "VERSION": version,
         "JOBS": str(jobs), "TARGET": " ".join(plan.target),
+        **dict(plan.env),  # CFLAGS, CXXFLAGS: without llama.cpp's AMX bug of GCC 12
     }  # fmt: skip
     flags = [*plan.flags, *(["-G", "Ninja"] if host.which("ninja") else [])]
     script = ["sh", "-c", _SCRIPT.format(built=BUILT), "sh", *flags]
@@ -103,7 +108,7 @@ def ensure_built(
                 say(line, _fraction(line.strip()))
     except HostError as exc:
         raise HostError(f"building llama.cpp's tools failed: {exc}: {last_lines(lines)}") from exc
-    if (found := _found(host, done)) is None:
+    if (found := _found(host, done, plan)) is None:
         raise HostError(f"building llama.cpp's tools left no {BUILT} in {done}/bin")
     return found
 

@@ -16,6 +16,7 @@ import json
 import posixpath
 from dataclasses import dataclass
 
+from tui_ft.gguf.cpu import build_env
 from tui_ft.host.base import Host
 
 TARGETS = ("llama-imatrix", "llama-quantize", "llama-perplexity")
@@ -101,9 +102,16 @@ class Plan:
     flags: tuple[str, ...]
     """cmake -D flags besides -S/-B; the cache key hashes them."""
     target: tuple[str, ...]
+    lib_dir: str | None = None
+    """`wheel-libs`: the wheel's folder of libllama and ggml, which the tools load."""
+    env: tuple[tuple[str, str], ...] = tuple(build_env({}).items())
+    """CFLAGS and CXXFLAGS with the safe flags (`tui_ft.gguf.cpu`); in the key, so tools
+    built before them are built again."""
 
     def key(self, version: str) -> str:
-        text = "\n".join((version, self.mode, *self.flags, WRAPPER if self.wrapped else ""))
+        wrapper = WRAPPER if self.wrapped else ""
+        env = [f"{k}={v}" for k, v in self.env]
+        text = "\n".join((version, self.mode, *self.flags, wrapper, *env))
         return hashlib.sha256(text.encode()).hexdigest()[:12]
 
     @property
@@ -116,9 +124,12 @@ def plan_build(host: Host, python: str, src: str = "SRC") -> Plan:
     res = host.run([python, "-c", _PROBE], timeout=60)
     libs = json.loads(res.stdout.strip().splitlines()[-1]) if res.ok and res.stdout else {}
     release = ("-DCMAKE_BUILD_TYPE=Release",)
+    # The user's own CFLAGS count on this machine only; a box gets the safe flags alone.
+    env = tuple(build_env(None if not host.is_remote else {}).items())
     if not all(libs.get(name) for name in LIBS):
-        return Plan("full", release + FULL_FLAGS, TARGETS)
+        return Plan("full", release + FULL_FLAGS, TARGETS, env=env)
     dirs = sorted({posixpath.dirname(path) for path in libs.values()})
     flags = [f"-DLLAMA_SRC={src}", f"-DWHEEL_LIB_DIRS={';'.join(dirs)}"]
     flags += [f"-DLIB_{name}={path}" for name, path in sorted(libs.items())]
-    return Plan("wheel-libs", release + tuple(flags), ("tui-ft-tools",))
+    lib_dir = posixpath.dirname(libs["ggml"])
+    return Plan("wheel-libs", release + tuple(flags), ("tui-ft-tools",), lib_dir, env)

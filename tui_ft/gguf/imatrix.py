@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 
 from tui_ft.gguf.build import BuiltTools
+from tui_ft.gguf.cpu import tool_args
 from tui_ft.gguf.perplexity import _record_text, split_records
 from tui_ft.gguf.toolrun import run_to_file
 from tui_ft.gguf.tools import GGUFError
@@ -55,7 +56,8 @@ def compute_imatrix(
         raise GGUFError(f"{dataset}: cannot use it for an importance matrix ({exc})") from exc
     text_file = posixpath.join(posixpath.dirname(out), ".imatrix-text.txt")
     host.write_text(text_file, text)
-    argv = [built.imatrix, "-m", model_gguf, "-f", text_file, "-c", str(n_ctx), "-o"]
+    argv = [built.imatrix, "-m", model_gguf, "-f", text_file, "-c", str(n_ctx)]
+    argv += [*tool_args(host, built.lib_dir), "-o"]  # --no-repack where AMX would crash
     try:
         run_to_file(
             host, lambda tmp: [*argv, tmp], out, failed=f"llama-imatrix failed on {model_gguf}",

@@ -15,6 +15,8 @@ import math
 import os
 from dataclasses import asdict, dataclass
 
+from tui_ft.gguf.cpu import load_llama
+
 HELD_OUT = 0.1
 """The last tenth of the records: what training saw least (`val_size` takes its split first)."""
 
@@ -64,11 +66,10 @@ def _record_text(record) -> str:
 
 def perplexity(path: str, text: str, n_ctx: int = 128, lora_path: str | None = None) -> Perplexity:
     import numpy as np
-    from llama_cpp import Llama
 
     threads = min(os.cpu_count() or 2, 4)
-    llm = Llama(path, n_ctx=n_ctx, n_batch=n_ctx, logits_all=True, verbose=False,
-                n_threads=threads, lora_path=lora_path)  # fmt: skip
+    llm = load_llama(path, n_ctx=n_ctx, n_batch=n_ctx, logits_all=True, verbose=False,
+                     n_threads=threads, lora_path=lora_path)  # fmt: skip
     try:
         ids = llm.tokenize(text.encode("utf-8"), add_bos=False, special=False)
         bos = llm.token_bos()

@@ -10,14 +10,16 @@ from tui_ft.gguf.template_check import TemplateReport
 from tui_ft.gguf.tools import GGUFError
 from tui_ft.gguf.verify import VerifyReport
 from tui_ft.host.base import Host
+from tui_ft.host.crash import failure_detail
 
 
 def _json_command(host: Host, args: list[str], what: str, timeout: float = 600) -> dict:
     res = host.run([host.python, "-m", "tui_ft", *args, "--json"], timeout=timeout)
     lines = res.stdout.strip().splitlines()
     if not res.ok or not lines:
-        tail = " | ".join((res.stderr or res.stdout).strip().splitlines()[-3:])
-        raise GGUFError(f"{what} failed on {host.describe()}: {tail}")
+        # Never empty: a crash (no output at all) says which signal, the cause and the fix.
+        detail = failure_detail(res.argv, res.returncode, res.stderr or res.stdout, res.where, 3)
+        raise GGUFError(f"{what} failed on {host.describe()}: {detail}")
     return json.loads(lines[-1])
 
 

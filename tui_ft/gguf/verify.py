@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import asdict, dataclass, field
 
+from tui_ft.gguf.cpu import load_llama
 from tui_ft.gguf.inspect import GGUFInfo, read_gguf_info
 
 SAMPLES = (
@@ -79,11 +80,9 @@ class VerifyReport:
 
 
 def verify_gguf(path: str, hf_dir: str | None = None, n_greedy: int = 8) -> VerifyReport:
-    from llama_cpp import Llama
-
     info = read_gguf_info(path)
     threads = min(os.cpu_count() or 2, 4)
-    llm = Llama(path, n_ctx=512, n_threads=threads, verbose=False, seed=0)
+    llm = load_llama(path, n_ctx=512, n_threads=threads, verbose=False, seed=0)
     try:
         answer = llm.create_chat_completion(
             [{"role": "user", "content": PROMPT}], temperature=0.0, max_tokens=24

@@ -9,6 +9,7 @@ version, or that cannot reach the package index.
 from __future__ import annotations
 
 import posixpath
+import re
 import subprocess
 import sys
 import tempfile
@@ -17,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from tui_ft import __version__
+from tui_ft.gguf.cpu import build_env
 from tui_ft.host.base import Host, HostError
 from tui_ft.host.call import json_tail
 
@@ -186,8 +188,13 @@ def install(
         constraints = posixpath.join(host.home(), ".cache", "tui-ft", "keep-constraints.txt")
         host.write_text(constraints, keep.constraints())
         argv = [python, "-m", "pip", "install", "-c", constraints, *keep.missing]
+        # llama-cpp-python compiles llama.cpp here: with the flags that avoid GCC 12's AMX
+        # bug, and never from pip's cached wheel of the same sdist built without them.
+        llama = any(re.match(r"llama[-_.]cpp[-_.]python", m, re.I) for m in keep.missing)
+        if llama:
+            argv.insert(4, "--no-cache-dir")
         log("$ " + " ".join(argv))
-        for line in _stream(host, argv):
+        for line in _stream(host, argv, build_env({}) if llama else None):
             log(line)
     elif keep.missing:
         log(f"not installed (--no-deps): {', '.join(keep.missing)}")
@@ -197,9 +204,9 @@ def install(
     return status
 
 
-def _stream(host: Host, argv: list[str]) -> Iterator[str]:
+def _stream(host: Host, argv: list[str], env: dict[str, str] | None = None) -> Iterator[str]:
     try:
-        yield from host.stream(argv, env={"PIP_DISABLE_PIP_VERSION_CHECK": "1"})
+        yield from host.stream(argv, env={"PIP_DISABLE_PIP_VERSION_CHECK": "1", **(env or {})})
     except HostError as exc:
         raise HostError(
             f"pip failed on {host.describe()}: {exc}. If the box's Python is "
