@@ -51,6 +51,15 @@ class Snapshot:
     missing: set[str] = field(default_factory=set)  # asked-for files that are not there
 
 
+def _mtime(text: str) -> float:
+    """`SEC.NANOSEC` as os.stat's st_mtime makes it (sec + nsec * 1e-9), to the last bit: a
+    time read over the link is the one the box's own commands print (`runs --json`)."""
+    sec, _, frac = text.partition(".")
+    if not frac.isdigit():
+        return float(text)  # a stat without %.9Y prints whole seconds
+    return int(sec) + int(frac[:9].ljust(9, "0")) * 1e-9
+
+
 def parse(text: str) -> Snapshot:
     snap = Snapshot()
     run = ""
@@ -64,11 +73,13 @@ def parse(text: str) -> Snapshot:
             elif kind == "G":  # the Python reader: size mtime start data path
                 size, mtime, start, data, path = rest.split(" ", 4)
                 raw = base64.b64decode(data)
-                snap.files[path] = _File(int(size), float(mtime), raw, int(start))
+                snap.files[path] = _File(int(size), _mtime(mtime), raw, int(start))
             elif kind == "F":  # the shell reader: size mtime data path (a tail ends at EOF)
                 size, mtime, data, path = rest.split(" ", 3)
                 raw = base64.b64decode(data)
-                snap.files[path] = _File(int(size), float(mtime), raw, max(0, int(size) - len(raw)))
+                snap.files[path] = _File(
+                    int(size), _mtime(mtime), raw, max(0, int(size) - len(raw))
+                )
             elif kind == "A":
                 snap.adapters.add(rest)
             elif kind == "N":

@@ -31,11 +31,11 @@ for r in "$@"; do
   printf 'R %s\n' "$r"
   for f in WHOLE; do
     [ -f "$r/$f" ] || continue
-    printf 'F %s %s %s\n' "$(stat -c '%s %Y' "$r/$f")" "$(b64 < "$r/$f")" "$r/$f"
+    printf 'F %s %s %s\n' "$(stat -c '%s %.9Y' "$r/$f")" "$(b64 < "$r/$f")" "$r/$f"
   done
   for f in TAILED; do
     [ -f "$r/$f" ] || continue
-    printf 'F %s %s %s\n' "$(stat -c '%s %Y' "$r/$f")" "$(tail -c "$n" "$r/$f" | b64)" "$r/$f"
+    printf 'F %s %s %s\n' "$(stat -c '%s %.9Y' "$r/$f")" "$(tail -c "$n" "$r/$f" | b64)" "$r/$f"
   done
   for c in "$r"/output/checkpoint-*; do
     [ -d "$c" ] || continue
@@ -114,7 +114,8 @@ for r in dirs:
                 data = fh.read()
         except OSError:
             continue
-        out.append("G %d %d %d %s %s" % (st.st_size, int(st.st_mtime), start, b64(data), p))
+        mtime = "%d.%09d" % divmod(st.st_mtime_ns, 10**9)  # whole: as the box's own stat
+        out.append("G %d %s %d %s %s" % (st.st_size, mtime, start, b64(data), p))
     for c in sorted(glob.glob(glob.escape(r) + "/output/checkpoint-*")):
         if os.path.isdir(c):
             out.append("C %d %s" % (os.path.isfile(c + "/trainer_state.json"), c))
@@ -136,8 +137,8 @@ for r in dirs:
 for p in filter(None, os.environ.get("SNAPSHOT_FILES", "").split("\n")):
     try:  # whole files besides the runs (the watch daemon's state)
         with open(p, "rb") as fh:
-            data, mtime = fh.read(), int(os.fstat(fh.fileno()).st_mtime)
-        out.append("G %d %d 0 %s %s" % (len(data), mtime, b64(data), p))
+            data, ns = fh.read(), os.fstat(fh.fileno()).st_mtime_ns
+        out.append("G %d %d.%09d 0 %s %s" % (len(data), *divmod(ns, 10**9), b64(data), p))
     except OSError:
         out.append("N " + p)
 if disk:

@@ -43,7 +43,7 @@ def walk(path, depth, names):
             st = e.stat()
         except OSError:
             continue
-        rows.append([e.name, d, st.st_size, int(st.st_mtime)])
+        rows.append([e.name, d, st.st_size, st.st_mtime])  # exact: JSON keeps a float
         if not d and e.name in names and st.st_size <= BIG:
             try:
                 with open(e.path, "rb") as fh:
@@ -63,7 +63,7 @@ for root, depth, names in specs:
         out.append(json.dumps(["S", root, None]))
         continue
     d = os.path.isdir(root)
-    out.append(json.dumps(["S", root, d, st.st_size, int(st.st_mtime)]))
+    out.append(json.dumps(["S", root, d, st.st_size, st.st_mtime]))
     if d:
         walk(root, depth, set(names))
 sys.stdout.write("\n".join(out) + "\n")
