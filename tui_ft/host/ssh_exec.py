@@ -190,8 +190,10 @@ class SSHCommands(SSHLink):
         # The inner shell records its own pid ($$ survives `exec`), then becomes argv.
         body = f"echo $$ > {q(tmp)} && mv -f {q(tmp)} {q(pid_path)} && {inner}"
         script = (
+            # `;` before nohup: with `&&` the `&` put the rm in the background too, and the
+            # wait below could read the previous daemon's pid file before it was removed.
             f"mkdir -p {q(parent_dir(log_path))} {q(parent_dir(pid_path))} && "
-            f"rm -f {q(pid_path)} && "
+            f"rm -f {q(pid_path)} || exit 1; "
             f"nohup setsid sh -c {q(body)} </dev/null >>{q(log_path)} 2>&1 & "
             f"i=0; while [ ! -s {q(pid_path)} ] && [ $i -lt 200 ]; "
             "do sleep 0.05; i=$((i+1)); done; "
