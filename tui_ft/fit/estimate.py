@@ -166,8 +166,12 @@ def layer_activation_bytes(shape: ModelShape, s: FitSettings, seq: int) -> int:
     """Bytes autograd keeps for one decoder layer and one sequence of `seq` tokens."""
     h, q, kv = shape.hidden, shape.heads * shape.head_dim, shape.kv_heads * shape.head_dim
     a = 2 if s.compute != "fp32" else 4
-    norms = 2 * (4 * h + a * h)  # RMSNorm keeps its fp32 input and its output, twice a layer
-    attn = a * (3 * q + 2 * kv)  # q and k after RoPE, v, the attention output, o_proj's input
+    # RMSNorm keeps its fp32 input, its normalised value and its output (the projections'
+    # input), twice a layer; attention keeps q and k after RoPE, v, its output (o_proj's
+    # input, the same storage) and the fp32 log-sum-exp per head. Checked against the
+    # tensors autograd saves for a small Qwen2 (tests/fit/test_activations.py).
+    norms = 2 * (4 * h + 2 * a * h)
+    attn = a * (2 * q + 2 * kv) + 4 * shape.heads
     if shape.experts_per_token:
         inter = shape.experts_per_token * shape.expert_intermediate
         mlp = 4 * a * inter + 4 * shape.hidden  # the routed experts' gate/up/act/product
