@@ -101,12 +101,18 @@ def probe(host: Host, python: str | None = None) -> RemoteStatus:
 
 
 def build_wheel(out_dir: Path, source: Path | None = None) -> Path:
-    """A wheel of this very tui-ft (its source checkout), with `python -m build`."""
+    """A wheel of this very tui-ft: built from its source checkout with `python -m build`,
+    else (a pip install, as on most laptops) packed again from the installed files."""
     import importlib.util
 
-    source = source or Path(__file__).resolve().parents[2]
-    if not (source / "pyproject.toml").is_file():
-        raise HostError(f"no tui-ft source checkout at {source}: pass --wheel FILE")
+    checkout = source or Path(__file__).resolve().parents[2]
+    if not (checkout / "pyproject.toml").is_file():
+        if source is not None:
+            raise HostError(f"no tui-ft source checkout at {source}: pass --wheel FILE")
+        from tui_ft.remote.wheel import repack_installed
+
+        return repack_installed(out_dir)
+    source = checkout
     if importlib.util.find_spec("build") is not None:
         cmd = [sys.executable, "-m", "build", "--wheel", "--outdir", str(out_dir), str(source)]
     else:  # `build` is in the dev extra; pip builds the same wheel through hatchling
