@@ -10,7 +10,7 @@ from tui_ft.checks.base import CheckResult, fail
 from tui_ft.checks.disk import disk_checks
 from tui_ft.checks.gpu_checks import gpu_checks
 from tui_ft.checks.lf_check import llamafactory_check
-from tui_ft.checks.probe import parse_json_tail, probe_torch
+from tui_ft.checks.probe import probe_torch
 from tui_ft.checks.system import (
     cpu_ram_checks,
     hub_check,
@@ -40,16 +40,19 @@ def system_checks(host: Host, config: Config, refresh: bool = False) -> list[Che
 
 def remote_checks(host: Host, ws: Workspace, timeout: float = 300.0) -> list[CheckResult]:
     """Ask the box's own tui-ft for its checks (so torch and NVML are read on the box)."""
-    argv = [host.python, "-m", "tui_ft", "--workspace", ws.root, "check", "--json"]
-    res = host.run(argv, timeout=timeout)
-    data = parse_json_tail(res.stdout)
-    if data is None or "checks" not in data:
-        tail = (res.stderr or res.stdout).strip().splitlines()[-1:] or ["no output"]
+    from tui_ft.host.call import CallError, call
+
+    try:  # exit 1: a check failed, the report is still there
+        data = call(host, ["check", "--json"], workspace=ws.root, ok=(0, 1), timeout=timeout).value
+        if not isinstance(data, dict) or "checks" not in data:
+            raise CallError(f"no checks in the answer of tui-ft on {host.describe()}")
+    except CallError as exc:
         return [
             fail(
                 "tui-ft on the box",
-                f"`python3 -m tui_ft check` failed on {host.describe()}: {tail[0]}",
-                "pip install 'tui-ft[train]' on the box (into the python3 on its PATH)",
+                f"`{host.python} -m tui_ft check`: {exc}",
+                "run `tui-ft remote setup --host ...`, or name the box's python with tui-ft "
+                "(hosts.BOX.python or box_python in the config)",
             )
         ]
     return [CheckResult.from_dict(c) for c in data["checks"]]
