@@ -41,6 +41,25 @@ def timed(argv: list[str], env: dict[str, str]) -> float:
     return took
 
 
+def round_trips(argv: list[str], env: dict[str, str]) -> str:
+    """Channel opens, SFTP and agent requests of one in-process `tui-ft fit --host`."""
+    import contextlib
+    import io
+
+    from tests.ssh.proxy import count_round_trips
+    from tui_ft.cli import main as cli
+
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        with count_round_trips() as rt, contextlib.redirect_stdout(io.StringIO()):
+            cli(argv)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return f"{rt.total} ({', '.join(rt.log)})"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rtt", type=float, default=50.0)
@@ -64,12 +83,14 @@ def main() -> None:
         timed(remote, env)  # warm the page cache and the box's first import
         ours = [timed(remote, env) for _ in range(opts.repeat)]
         base = [timed(local, env) for _ in range(opts.repeat)]
+        trips = round_trips(remote[1:], env)
     report(
         f"tui-ft fit --host (7B config, RTT {opts.rtt:.0f} ms) vs on the box itself",
         ours,
         base,
         target="under 2 s absolute",
     )
+    print(f"  round trips after the SSH handshake: {trips}")
 
 
 if __name__ == "__main__":

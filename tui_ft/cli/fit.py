@@ -3,6 +3,8 @@
 Reads the config as `llamafactory-cli train` would and the model's config.json only (no
 weights); with `--host` the whole estimate runs on the box in one command (its files,
 its GPUs). `--probe` runs the config for a few steps and reports the real peak.
+Exit status 1 when it won't fit on a GPU the run would use (scripts can gate on it),
+2 for bad input; "no GPU" is an answer (0), not an error.
 """
 
 from __future__ import annotations
