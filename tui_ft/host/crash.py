@@ -30,6 +30,7 @@ _MEANING = {
 }
 _SHELLS = {"sh", "bash", "dash", "flock", "env", "timeout", "nice"}
 _NATIVE = {"SIGSEGV", "SIGILL", "SIGBUS"}
+_FAULTS = {"SIGABRT", "SIGFPE"}
 _LLAMA = re.compile(r"llama[-_.]?cpp|(^|/)llama-\w|(^|\s)gguf-\w|tui_ft\.gguf")
 """A llama.cpp program, or tui-ft's GGUF commands that load llama-cpp-python."""
 AMX_CAUSE = (
@@ -42,7 +43,7 @@ AMX_FIX = (
 )
 
 
-def signal_name(returncode: int, via_shell: bool = True) -> str | None:
+def signal_name(returncode: int, via_shell: bool = False) -> str | None:
     """The signal a return code says the child died of: -N (subprocess) or 128+N (a
     shell that ran it; only with `via_shell`), else None."""
     number = -returncode if returncode < 0 else returncode - 128 if via_shell else 0
@@ -78,20 +79,22 @@ def program(argv: Sequence[str]) -> str:
 def crash_line(
     argv: Sequence[str], sig: str, where: str = "", amx: bool | None = None, shell: bool = False
 ) -> str:
-    """`program` crashed with `sig` (meaning) [on where]: cause; what to do.
+    """`program` crashed with / was stopped by `sig` (meaning) [on where]: cause; what to do.
 
     `amx`: whether the machine's CPU has AMX (None: not known, e.g. a box); `shell`: the
     signal ended a program that `argv` (a shell) ran.
     """
-    name = sig if sig.startswith("SIG") else f"SIG{sig}"
+    name = sig if sig.startswith(("SIG", "signal ")) else f"SIG{sig}"
     meaning = _MEANING.get(name)
     who = f"a program run by {program(argv)}" if shell else program(argv)
-    head = f"{who} crashed with {name}" + (f" ({meaning})" if meaning else "")
+    crashed = name in _NATIVE or name in _FAULTS
+    verb = "crashed with" if crashed else "was killed by" if name == "SIGKILL" else "was stopped by"
+    head = f"{who} {verb} {name}" + (f" ({meaning})" if meaning else "")
     head += f" on {where}" if where else ""
     llama = any(_LLAMA.search(a) for a in argv[:4])
     if name in _NATIVE and llama and amx is not False:
         return f"{head}: {AMX_CAUSE}; {AMX_FIX}"
-    if name in _NATIVE or name in ("SIGABRT", "SIGFPE"):
+    if crashed:
         return (
             f"{head}: a native crash in a library it loads; rerun it to see whether it "
             "repeats, and update or reinstall that library (its log is above or beside "
@@ -99,7 +102,7 @@ def crash_line(
         )
     if name == "SIGKILL":
         return f"{head}: most often the out-of-memory killer; free memory or use a smaller batch"
-    return f"{head}: something stopped it; run it again"
+    return f"{head}: something outside it ended it; run it again"
 
 
 def local_amx() -> bool:
