@@ -273,6 +273,8 @@ def estimate(shape: ModelShape, s: FitSettings, seq_len: int, gpus: int = 1) -> 
         frozen_count = total_params if s.finetuning_type == "lora" else total_params - trainable
         frozen = frozen_count * a
         wdetail = f"{s.compute} ({total_params / 1e9:.2f} B params)"
+        if s.finetuning_type != "lora":  # the trained ones are on the next line
+            wdetail = f"{s.compute}, the {frozen_count / 1e6:,.1f} M frozen params"
     train_w = trainable * t_bytes
     if zstage == 3:
         frozen /= n
