@@ -139,3 +139,14 @@ def test_lora_count_matches_peft_exactly() -> None:
         lora = peft.get_peft_model(Qwen2ForCausalLM(model.config), cfg)
         trainable = sum(p.numel() for p in lora.parameters() if p.requires_grad)
         assert lora_params(shape, s) == trainable
+
+
+def test_the_estimator_imports_no_torch_transformers_or_textual() -> None:
+    """`tui-ft fit` on a laptop with the base install: arithmetic only."""
+    import subprocess
+    import sys
+
+    code = ("import sys, tui_ft.fit.check, tui_ft.fit.probe, tui_ft.fit.record, tui_ft.cli.fit; "
+            "print([m for m in ('torch', 'transformers', 'textual', 'numpy') if m in sys.modules])")  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
