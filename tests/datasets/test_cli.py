@@ -63,7 +63,7 @@ class _BoxHost(LocalHost):
 
 def test_remote_lint_runs_the_command_on_the_host(write_json):
     path = write_json([{"instruction": "q", "output": ""}, {"instruction": "q", "output": ""}])
-    report = lint_dataset(_BoxHost(), path, python=sys.executable)
+    report = lint_dataset(_BoxHost(), path)  # its python: this interpreter
     assert report.records == 2 and report.errors == 2
     assert {f.rule for f in report.findings} == {"empty-response", "duplicate"}
     assert report.findings[0].line == 2

@@ -24,7 +24,7 @@ from tui_ft.datasets.rules import RecordRules, fingerprint
 from tui_ft.datasets.turns import record_turns, turns_text
 from tui_ft.datasets.v1 import KIND as V1_KIND
 from tui_ft.datasets.v1 import V1Rules, v1_turns
-from tui_ft.host.base import Host, HostError
+from tui_ft.host.base import Host
 from tui_ft.lf.datainfo import host_semantics
 
 SAMPLE = 200
@@ -165,22 +165,19 @@ def lint_dataset(
     *,
     model: str | None = None,
     cutoff_len: int | None = None,
-    python: str | None = None,
 ) -> LintReport:
     """Lint where the file is: in-process here, or by `tui-ft data lint --json` on the box."""
     if not host.is_remote:
         return lint_file(host, path, entry, model=model, cutoff_len=cutoff_len)
-    argv = [python or host.python, "-m", "tui_ft", "data", "lint", path, "--json"]
+    from tui_ft.host.call import call
+
+    argv = ["data", "lint", path, "--json"]
     if entry is not None:
         argv += ["--entry", json.dumps(entry)]
     if model:
         argv += ["--model", model]
     if cutoff_len is not None:
         argv += ["--cutoff-len", str(cutoff_len)]
-    res = host.run(argv, env={"HF_HUB_OFFLINE": "1"})
-    try:
-        raw = json.loads(res.stdout)
-    except json.JSONDecodeError:
-        res.check()
-        raise HostError(f"{host.describe()}: `tui-ft data lint` printed no report") from None
+    # exit 1: the report found errors; CallError (a HostError) when there is no report
+    raw = call(host, argv, env={"HF_HUB_OFFLINE": "1"}, ok=(0, 1)).value
     return LintReport.from_dict(raw)
