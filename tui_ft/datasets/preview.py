@@ -22,10 +22,10 @@ def preview_page(
 ) -> dict[str, Any]:
     """Records `start`..`start+count` rendered as turns, with the entry used to render them."""
     if host.is_remote and path.endswith((".parquet", ".arrow")):
-        res = host.run([host.python, "-m", "tui_ft", "data", "preview", path, "--json",
-                        "--start", str(start), "--count", str(count)]
-                       + (["--entry", json.dumps(entry)] if entry else [])).check()  # fmt: skip
-        return json.loads(res.stdout)
+        from tui_ft.host.call import call
+
+        argv = ["data", "preview", path, "--json", "--start", str(start), "--count", str(count)]
+        return call(host, [*argv, *(["--entry", json.dumps(entry)] if entry else [])]).value
     if entry is None:
         head = []
         for rec in iter_records(host, path):
