@@ -122,3 +122,24 @@ def test_a_missing_or_broken_yaml_is_one_line(tmp_path, capsys) -> None:
         main(["fit", str(broken)])
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "broken.yaml" in err and "YAML" in err
+
+
+def test_when_no_one_change_is_enough_the_cheapest_together_fit(
+    qwen_config, capsys, tmp_path, monkeypatch
+) -> None:
+    """12 GiB cannot hold a 7B's bf16 weights: only offload (with a smaller micro-batch)
+    gets there, and applying exactly that suggestion gives its estimate."""
+    assert main(["fit", str(qwen_config), "--free", "12GiB", "--json"]) == 1
+    first = json.loads(capsys.readouterr().out)["suggestions"][0]
+    assert first["change"].startswith("together: ") and first["verdict"] in ("fits", "tight")
+    assert "8-bit AdamW" not in first["change"]  # no step that is not needed
+    monkeypatch.chdir(tmp_path)  # LLaMA-Factory's example file, where the suggestion names it
+    ds = tmp_path / first["yaml"]["deepspeed"]
+    ds.parent.mkdir(parents=True)
+    offload = {"device": "cpu", "pin_memory": True}
+    ds.write_text(json.dumps({"zero_optimization": {"stage": 3, "offload_optimizer": offload,
+                                                    "offload_param": offload}}))  # fmt: skip
+    fixed = tmp_path / "fixed.yaml"
+    fixed.write_text(yaml.safe_dump({**yaml.safe_load(qwen_config.read_text()), **first["yaml"]}))
+    assert main(["fit", str(fixed), "--free", "12GiB", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["estimate"]["total"] == first["total"]

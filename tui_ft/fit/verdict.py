@@ -8,6 +8,7 @@ checkpointing, offload) and what changes the training (4-bit, a shorter cutoff_l
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -56,84 +57,141 @@ def seq_for(s: FitSettings, lengths: Lengths | None, cutoff: int | None = None) 
 def suggestions(
     shape: ModelShape, s: FitSettings, lengths: Lengths | None, gpus: int, free: int
 ) -> list[Suggestion]:
-    """Changes that bring the estimate under `free` bytes, cheapest first; each with its total."""
-    out: list[Suggestion] = []
+    """Changes that bring the estimate under `free` bytes, cheapest first; each with its total.
 
-    def add(
-        change: str,
-        yaml: dict[str, Any],
-        new: FitSettings,
-        note: str = "",
-        cutoff: int | None = None,
-    ) -> None:
-        total = estimate(shape, new, seq_for(new, lengths, cutoff), gpus).total
-        out.append(Suggestion(change, yaml, total, judge(total, free), note))
-
+    When no single change is enough, the cheapest ones together (in that order, as many as
+    it takes) come first as one more suggestion.
+    """
+    steps: list[tuple[str, dict[str, Any], Callable[[FitSettings], FitSettings], str]] = []
     if s.batch > 1:  # same effective batch, smaller micro-batch
         b, acc = s.batch, s.grad_accum
         while b > 1:
             b, acc = b // 2, acc * 2
             new = s.but(batch=b, grad_accum=acc)
-            if estimate(shape, new, seq_for(new, lengths), gpus).total <= free or b == 1:
+            if estimate(shape, new, seq_for(new, lengths), gpus).total <= free:
                 break
-        add(
-            f"per_device_train_batch_size {s.batch} -> {b}, gradient_accumulation_steps "
-            f"{s.grad_accum} -> {acc}",
-            {"per_device_train_batch_size": b, "gradient_accumulation_steps": acc},
-            new,
-            "same effective batch",
+        steps.append(
+            (
+                f"per_device_train_batch_size {s.batch} -> {b}, gradient_accumulation_steps "
+                f"{s.grad_accum} -> {acc}",
+                {"per_device_train_batch_size": b, "gradient_accumulation_steps": acc},
+                lambda x, b=b, acc=acc: x.but(batch=b, grad_accum=acc),
+                "same effective batch",
+            )
         )
     if not s.gradient_checkpointing:
-        add(
-            "gradient checkpointing on",
-            {"disable_gradient_checkpointing": False},
-            s.but(gradient_checkpointing=True),
-            "about 20-30 % slower steps",
+        steps.append(
+            (
+                "gradient checkpointing on",
+                {"disable_gradient_checkpointing": False},
+                lambda x: x.but(gradient_checkpointing=True),
+                "about 20-30 % slower steps",
+            )
         )
     if s.optim.lower() in ("adamw_torch", "adamw_torch_fused", "adamw_hf", "adamw"):
-        add("8-bit AdamW", {"optim": "adamw_8bit"}, s.but(optim="adamw_8bit"), "needs bitsandbytes")
+        steps.append(
+            (
+                "8-bit AdamW",
+                {"optim": "adamw_8bit"},
+                lambda x: x.but(optim="adamw_8bit"),
+                "needs bitsandbytes",
+            )
+        )
     z = s.zero
     if gpus > 1 and (z is None or z.stage < 3):
-        add(
-            f"DeepSpeed ZeRO-3 over {gpus} GPUs",
-            {"deepspeed": "examples/deepspeed/ds_z3_config.json"},
-            s.but(zero=ZeroSettings(3)),
-        )
-    if z is None or not (z.offload_optimizer and z.offload_param):
-        add(
-            "DeepSpeed ZeRO-3 with CPU offload",
-            {"deepspeed": "examples/deepspeed/ds_z3_offload_config.json"},
-            s.but(zero=ZeroSettings(3, offload_optimizer=True, offload_param=True)),
-            "needs CPU RAM for the offloaded states; slower",
+        steps.append(
+            (
+                f"DeepSpeed ZeRO-3 over {gpus} GPUs",
+                {"deepspeed": "examples/deepspeed/ds_z3_config.json"},
+                lambda x: x.but(zero=ZeroSettings(3)),
+                "LLaMA-Factory's example file",
+            )
         )
     if not s.quantization_bit:
         if s.finetuning_type == "lora":
-            add(
-                "4-bit base model (QLoRA)",
-                {"quantization_bit": 4},
-                s.but(quantization_bit=4),
-                "needs bitsandbytes",
+            steps.append(
+                (
+                    "4-bit base model (QLoRA)",
+                    {"quantization_bit": 4},
+                    lambda x: x.but(quantization_bit=4),
+                    "needs bitsandbytes",
+                )
             )
         else:
-            add(
-                "LoRA on a 4-bit base model (QLoRA)",
-                {"finetuning_type": "lora", "quantization_bit": 4},
-                s.but(finetuning_type="lora", quantization_bit=4),
-                "trains an adapter, not all weights",
+            steps.append(
+                (
+                    "LoRA on a 4-bit base model (QLoRA)",
+                    {"finetuning_type": "lora", "quantization_bit": 4},
+                    lambda x: x.but(finetuning_type="lora", quantization_bit=4),
+                    "trains an adapter, not all weights",
+                )
             )
+    if z is None or not (z.offload_optimizer and z.offload_param):
+        steps.append(
+            (
+                "DeepSpeed ZeRO-3 with CPU offload",
+                {"deepspeed": "examples/deepspeed/ds_z3_offload_config.json"},
+                lambda x: x.but(zero=ZeroSettings(3, offload_optimizer=True, offload_param=True)),
+                "needs CPU RAM for the offloaded states; slower",
+            )
+        )
+
+    def total_of(new: FitSettings, cutoff: int | None = None) -> int:
+        return estimate(shape, new, seq_for(new, lengths, cutoff), gpus).total
+
+    out = []
+    for change, yaml, apply, note in steps:
+        total = total_of(apply(s))
+        out.append(Suggestion(change, yaml, total, judge(total, free), note))
     cut = _fitting_cutoff(shape, s, lengths, gpus, free)
     if cut is not None and cut < s.cutoff_len:
         share = lengths.share_over(cut) if lengths and lengths.quantiles else None
         note = f"{share:.1%} of rows cut" if share is not None else "share of rows cut unknown"
-        add(
-            f"cutoff_len {s.cutoff_len} -> {cut}",
-            {"cutoff_len": cut},
-            s.but(cutoff_len=cut),
-            note,
-            cutoff=cut,
+        total = total_of(s.but(cutoff_len=cut), cut)
+        out.append(
+            Suggestion(
+                f"cutoff_len {s.cutoff_len} -> {cut}",
+                {"cutoff_len": cut},
+                total,
+                judge(total, free),
+                note,
+            )
         )
     fitting = [x for x in out if x.verdict != NO_FIT]
+    if not fitting and len(steps) > 1:
+        combo = _combination(steps, s, total_of, free)
+        if combo is not None:
+            chosen = [steps[i] for i in combo]
+            together = s
+            yaml: dict[str, Any] = {}
+            for _change, more, apply, _note in chosen:
+                together, yaml = apply(together), {**yaml, **more}
+            total = total_of(together)
+            names = "; ".join(c[0] for c in chosen)
+            fitting = [Suggestion(f"together: {names}", yaml, total, judge(total, free),
+                                  "no one change is enough")]  # fmt: skip
     return fitting + [x for x in out if x.verdict == NO_FIT]
+
+
+def _combination(steps: list[Any], s: FitSettings, total_of: Callable[[FitSettings], int],
+                 free: int) -> list[int] | None:  # fmt: skip
+    """The cheapest steps that fit together: the shortest prefix that fits, then each step
+    dropped again when the rest still fits (8-bit AdamW is no help beside offload)."""
+
+    def fits(indices: list[int]) -> bool:
+        new = s
+        for i in indices:
+            new = steps[i][2](new)
+        return total_of(new) <= free
+
+    chosen = next((list(range(n)) for n in range(2, len(steps) + 1) if fits(list(range(n)))), None)
+    if chosen is None:
+        return None
+    for i in list(chosen):
+        rest = [j for j in chosen if j != i]
+        if rest and fits(rest):
+            chosen = rest
+    return chosen
 
 
 def _fitting_cutoff(
