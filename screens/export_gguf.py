@@ -143,7 +143,8 @@ class GGUFForm(AreaScreen):
                 "gguf", model=spec.model, out=spec.out, outtype=spec.outtype,
                 quant=list(spec.quants) or None, modelfile=spec.modelfile,
                 template=spec.template, adapter=spec.adapter, base_gguf=spec.base_gguf,
-                perplexity=spec.perplexity_data, imatrix=spec.imatrix, verify=job.verify or None,
+                perplexity=spec.perplexity_data, imatrix=spec.imatrix,
+                verify=None if job.verify else False,  # recipes verify unless told not to
             )  # fmt: skip
         self.post_message(self.ConvertDone(outcome, outcome.error))
 
@@ -155,7 +156,8 @@ class GGUFForm(AreaScreen):
         if message.outcome is not None:
             self.show_outcome(message.outcome)
         outcome = message.outcome
-        tab = "log" if outcome is None else "checks" if outcome.run is None else "quality"
+        failed = outcome is not None and (outcome.run is None or bool(message.error))
+        tab = "log" if outcome is None else "checks" if failed else "quality"
         self.action_show_tab(f"tab-{tab}")
 
     def show_outcome(self, outcome: GGUFOutcome) -> None:

@@ -14,6 +14,7 @@ from tui_ft.gguf.modelfile import ollama_create_argv
 from tui_ft.gguf.pipeline import GGUFRun, GGUFSpec, PreflightFailed, run_gguf
 from tui_ft.gguf.preflight import Preflight
 from tui_ft.gguf.remote import finish_on, info_on, perplexity_on
+from tui_ft.gguf.summary import template_problems
 from tui_ft.gguf.verify import VerifyReport
 from tui_ft.host.base import Host
 
@@ -57,5 +58,10 @@ def run_gguf_job(host: Host, llama_cpp_dir: str | None, job: GGUFJob, say: Say) 
     if run.modelfile:
         outcome.modelfile_text = host.read_text(run.modelfile)
         outcome.ollama = ollama_create_argv(host, "my-model", run.modelfile)
+    problems = template_problems(run) if job.verify else []
+    if problems:  # as `tui-ft gguf --verify`: a GGUF that builds other prompts is not done
+        outcome.error = "template check failed: " + "; ".join(problems)
+        say("template check failed", outcome.error, 1.0)
+        return outcome
     say("done", "", 1.0)
     return outcome

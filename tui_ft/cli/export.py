@@ -26,7 +26,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="merge a LoRA adapter into its base model")
     p.add_argument("--model", required=True, metavar="DIR", help="base model folder")
     p.add_argument("--adapter", metavar="DIR", help="LoRA adapter folder (a run's output)")
-    p.add_argument("--template", default="default", help="LLaMA-Factory template (default)")
+    p.add_argument(
+        "--template",
+        help="LLaMA-Factory template (default: the run's recorded one, else the model's, else "
+        "default)",
+    )
     p.add_argument("--out", required=True, metavar="DIR", help="export folder (must not exist)")
     p.add_argument("--size", type=int, default=5, help="shard size in GB (5)")
     p.add_argument("--device", choices=("cpu", "auto"), default="cpu")
@@ -69,7 +73,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     t = sub.add_parser("gguf-check-template", help="does a GGUF build the training prompts?")
     t.add_argument("file")
     t.add_argument("--hf", required=True, metavar="DIR", help="the model folder (tokenizer)")
-    t.add_argument("--template", required=True, help="the LLaMA-Factory template of training")
+    t.add_argument("--template", help="the LLaMA-Factory template of training (default: recorded)")
     t.add_argument("--modelfile", metavar="FILE", help="also check this Ollama Modelfile")
     t.add_argument("--json", action="store_true")
     t.set_defaults(handler=run_check_template_cmd)
@@ -79,7 +83,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     f.add_argument("file")
     f.add_argument("--hf", required=True, metavar="DIR", help="the model folder it came from")
-    f.add_argument("--template", help="the LLaMA-Factory template of training (checked)")
+    f.add_argument(
+        "--template", help="the LLaMA-Factory template of training (checked; default: recorded)"
+    )
     f.add_argument("--modelfile", action="store_true", help="write an Ollama Modelfile beside it")
     f.add_argument("--adapter", metavar="FILE", help="its adapter GGUF, beside it (ADAPTER)")
     f.add_argument("--verify", action="store_true", help="load, generate, compare with --hf")
@@ -130,14 +136,22 @@ def _progress(title: str) -> Iterator[Callable[[str, float | None], None]]:
 
 def run_export_cmd(args: argparse.Namespace) -> int:
     from tui_ft.export import DiskSpaceError, ExportError, ExportSpec, run_export
+    from tui_ft.lf.recorded import recorded_template_for
 
     host = host_from_args(args, load_config())
+    # on a box, relative paths mean its workspace (host_path), as for every --host command
+    model = host_path(args, host, args.model, "models")
+    adapter = host_path(args, host, args.adapter, "runs") if args.adapter else None
+    template = args.template or recorded_template_for(host, model, adapter)
+    if not template:
+        template = "default"
+        print(f"note: {adapter or model} records no template: merging with LLaMA-Factory's "
+              "`default` (pass --template to choose)", file=sys.stderr)  # fmt: skip
     spec = ExportSpec(
-        # on a box, relative paths mean its workspace (host_path), as for every --host command
-        model=host_path(args, host, args.model, "models"),
-        adapter=host_path(args, host, args.adapter, "runs") if args.adapter else None,
+        model=model,
+        adapter=adapter,
         export_dir=host_path(args, host, args.out, "exports"),
-        template=args.template,
+        template=template,
         export_size=args.size,
         export_device=args.device,
         export_legacy_format=args.legacy_format,

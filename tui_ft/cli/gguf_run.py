@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,7 +17,8 @@ def run_gguf_cmd(args: argparse.Namespace) -> int:
     from tui_ft.gguf import GGUFError, find_tools
     from tui_ft.gguf.pipeline import GGUFSpec, refuse_iquants, run_gguf
     from tui_ft.gguf.remote import finish_on, info_on, perplexity_on
-    from tui_ft.gguf.summary import summary_lines
+    from tui_ft.gguf.summary import summary_lines, template_problems
+    from tui_ft.lf.recorded import recorded_template_for
 
     config = load_config()
     host = host_from_args(args, config)
@@ -35,7 +35,7 @@ def run_gguf_cmd(args: argparse.Namespace) -> int:
         raise CLIError(str(exc), 1) from exc
     if not host.exists(f"{model.rstrip('/')}/config.json"):  # before any download or build
         raise CLIError(f"{model}: not a Hugging Face model folder (no config.json)", 1)
-    template = args.template or _recorded_template(host, model, path(args.adapter, "runs"))
+    template = args.template or recorded_template_for(host, model, path(args.adapter, "runs"))
     if args.modelfile and not template:
         raise CLIError(f"{model} records no template: pass --template (e.g. default, qwen)")
     spec = GGUFSpec(
@@ -74,7 +74,7 @@ def run_gguf_cmd(args: argparse.Namespace) -> int:
         print("warning: no template recorded with the model: pass --template to check the "
               "prompt format", file=sys.stderr)  # fmt: skip
     if run.template_check and not run.template_check.ok and (args.verify or args.modelfile):
-        problems += [f"{i.name}: {i.detail}; fix: {i.fix}" for i in run.template_check.failures()]
+        problems += template_problems(run)
     if report is not None and not report.ok:
         problems.append(f"verification of {report.info.path} failed: {_mismatch(report)}")
     if problems and args.verify:
@@ -82,17 +82,6 @@ def run_gguf_cmd(args: argparse.Namespace) -> int:
     for line in problems:  # without --verify the files are there; say what to fix
         print(f"warning: {line}", file=sys.stderr)
     return 0
-
-
-def _recorded_template(host, model: str, adapter: str | None) -> str | None:
-    from tui_ft.lf.recorded import read_recorded_template
-
-    found = read_recorded_template(host, model)
-    if found is None and adapter:
-        # A run's adapter: LLaMA-Factory keeps the training config in the run folder.
-        for folder in (adapter, os.path.dirname(adapter.rstrip("/"))):
-            found = found or read_recorded_template(host, folder)
-    return found
 
 
 @contextmanager

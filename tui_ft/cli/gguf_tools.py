@@ -24,10 +24,27 @@ def _check_inputs(gguf: str, hf_dir: str) -> None:
         raise CLIError(f"{gguf}: not a readable GGUF file ({exc})", 1) from exc
 
 
+def _template(args: argparse.Namespace, required: bool) -> str | None:
+    """--template, else the template recorded with the --hf model (tui_ft_template.json,
+    export_args.yaml, training_args.yaml); one line naming what to pass when there is none."""
+    from tui_ft.host.local import LocalHost
+    from tui_ft.lf.recorded import RECORD_FILE, read_recorded_template
+
+    found = args.template or read_recorded_template(LocalHost(), args.hf)
+    if not found and required:
+        raise CLIError(
+            f"{args.hf} records no template (no {RECORD_FILE}, export_args.yaml or "
+            "training_args.yaml naming one): pass --template, e.g. --template default",
+            2,
+        )
+    return found
+
+
 def run_check_template_cmd(args: argparse.Namespace) -> int:
     from tui_ft.gguf.template_check import check_template
 
     _check_inputs(args.file, args.hf)
+    template = str(_template(args, required=True))
     modelfile = None
     if args.modelfile:
         try:
@@ -36,7 +53,7 @@ def run_check_template_cmd(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise CLIError(f"{args.modelfile}: cannot read the Modelfile ({exc})", 2) from exc
     try:
-        report = check_template(args.file, args.hf, args.template, modelfile)
+        report = check_template(args.file, args.hf, template, modelfile)
     except (ValueError, OSError, RuntimeError) as exc:
         raise CLIError(f"{args.file}: could not check the template ({exc})", 1) from exc
     if args.json:
@@ -57,11 +74,8 @@ def run_finish_cmd(args: argparse.Namespace) -> int:
     from tui_ft.gguf.finish import FinishRequest, finish_here
 
     _check_inputs(args.file, args.hf)
-    if not (args.template or args.verify):
-        raise CLIError("gguf-finish: nothing to do: pass --template (with --modelfile) or --verify")
-    req = FinishRequest(
-        args.file, args.hf, args.template, args.modelfile, args.adapter, args.verify
-    )
+    template = _template(args, required=args.modelfile or not args.verify)
+    req = FinishRequest(args.file, args.hf, template, args.modelfile, args.adapter, args.verify)
     try:
         done = finish_here(req)
     except (GGUFError, ValueError, OSError, RuntimeError) as exc:

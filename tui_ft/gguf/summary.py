@@ -49,3 +49,10 @@ def summary_lines(run: GGUFRun) -> list[str]:
                 lines.append(f"       fix: {item.fix}")
     lines.append(f"log: {run.log}")
     return lines
+
+
+def template_problems(run: GGUFRun) -> list[str]:
+    """Each failed template check as one 'what: detail; fix: how' (the CLI's error with
+    --verify, its warnings without; the Export screen's failure)."""
+    check = run.template_check
+    return [f"{i.name}: {i.detail}; fix: {i.fix}" for i in check.failures()] if check else []

@@ -110,7 +110,9 @@ def gguf(a: dict[str, Any]) -> list[Argv]:
     for key in ("outtype", "template", "adapter", "base_gguf", "perplexity", "imatrix"):
         _flag(argv, "--" + key.replace("_", "-"), a.get(key))
     _flag(argv, "--modelfile", a.get("modelfile"))
-    _flag(argv, "--verify", a.get("verify"))
+    # A replay ends "done" only for a GGUF that builds the training prompts: verify (load,
+    # generate, template check) unless the recipe says `verify: false`.
+    _flag(argv, "--verify", a.get("verify", True))
     return [argv]
 
 

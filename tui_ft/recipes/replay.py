@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tui_ft.host.base import Host, HostError
+from tui_ft.host.base import ConnectionLost, Host, HostError
 from tui_ft.recipes.commands import step_commands, train_config_text
 from tui_ft.recipes.deep import check_recipe
 from tui_ft.recipes.model import Recipe, Step
@@ -26,6 +26,14 @@ class ReplayFailed(RuntimeError):
     def __init__(self, step: Step, message: str) -> None:
         super().__init__(f"replay failed at step {step.id!r} ({step.type}): {message}")
         self.step = step
+
+
+def _cli_error(lines: list[str]) -> str | None:
+    """The one line a failed `tui-ft` command ends with (`tui-ft: what; fix: how`)."""
+    for line in reversed(lines):
+        if line.startswith("tui-ft: "):
+            return line.removeprefix("tui-ft: ").strip()
+    return None
 
 
 @dataclass
@@ -96,9 +104,15 @@ class Replayer:
         for argv in self.plan(step):
             self.on_event({**base, "event": "command", "command": shlex.join(argv)})
             lines: list[str] = []
-            for line in self.host.stream(argv):  # raises HostError on a non-zero exit
-                lines.append(line)
-                self.on_event({**base, "event": "output", "line": line})
+            try:
+                for line in self.host.stream(argv):  # raises HostError on a non-zero exit
+                    lines.append(line)
+                    self.on_event({**base, "event": "output", "line": line})
+            except HostError as exc:
+                said = None if isinstance(exc, ConnectionLost) else _cli_error(lines)
+                if said is None:
+                    raise
+                raise ReplayFailed(step, said) from exc  # what failed and its fix, not "exited 1"
             replies.append("\n".join(lines))
         expect = step.args.get("expect")
         if step.type == "probes" and expect:

@@ -79,7 +79,11 @@ STEP_TYPES: dict[str, dict[str, Field]] = {
         "perplexity": Field(STR, help="dataset whose held-out tenth scores each file"),
         "imatrix": Field(STR, help="dataset (or .gguf/.dat matrix) for an importance matrix"),
         "modelfile": Field(BOOL, help="write an Ollama Modelfile beside the GGUF"),
-        "verify": Field(BOOL, help="load, generate and check the template; fail on a mismatch"),
+        "verify": Field(
+            BOOL,
+            help="load, generate and check the template; fail on a mismatch (default true; "
+            "false skips it)",
+        ),
         "template": Field(STR),
     },
 }
