@@ -187,7 +187,8 @@ def fit_config(
         note = "planned"
     else:
         found, note = gpu_frees(devices)
-    n = gpus or len(found) or 1
+    listed = [d for d in (devices or "").split(",") if d.strip()]
+    n = gpus or len(found) or len(listed) or 1  # no NVML: as many as --devices names
     est = estimate(shape, s, seq, n)
     for g in found:
         g.verdict = judge(est.total, g.free)
