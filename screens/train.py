@@ -19,6 +19,7 @@ from screens.train_fit import FitPanel, PeakTracker
 from screens.train_form import TrainForm
 from screens.train_launch import TrainLaunch
 from screens.train_monitor import RunMonitor
+from tui_ft.demo.settings import demo_run_config, is_demo_model
 from tui_ft.train import (
     RunPaths,
     SystemSampler,
@@ -142,10 +143,20 @@ class TrainScreen(PickFields, TrainFiles, TrainLaunch, AreaScreen):
         field = form.query_one("#f-model_name_or_path", Input)
         if not msg.models or field.value or self.base_config is not None:
             return
+        if is_demo_model(msg.models[0]) and self._form_untouched(form):
+            form.set_config(demo_run_config(dataset_dir=self.tui.workspace.datasets))
         field.value = msg.models[0]
         data = form.query_one("#f-dataset", Input)
         if not data.value and len(msg.healthy) == 1:
             data.value = msg.healthy[0]
+
+    def _form_untouched(self, form: TrainForm) -> bool:
+        """True while the form still holds the new-run defaults it was mounted with."""
+        fresh = new_run_config(dataset_dir=self.tui.workspace.datasets)
+        try:
+            return form.get_config(fresh).to_dict() == fresh.to_dict()
+        except TrainConfigError:
+            return False
 
     def _reader(self, interval: float):
         """NVML, CPU and RAM of the box the run is on: here, or streamed over SSH."""

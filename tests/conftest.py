@@ -23,6 +23,7 @@ from tests.demo_training import demo_args, train
 from tests.heavy_lock import HEAVY_LOCK, heavy_lock, inherited_fd
 from tests.run_cache import built_once, is_built
 from tui_ft.cli import GC_THRESHOLDS
+from tui_ft.demo.settings import demo_recipe_training
 
 REPO = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
@@ -129,7 +130,7 @@ def demo_adapter(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory)
             demo_workspace,
             root / "adapter",
             per_device_train_batch_size=8,
-            max_steps=150,
+            max_steps=demo_recipe_training()["max_steps"],
             logging_steps=5,
             save_strategy="no",
             overwrite_output_dir=True,

@@ -22,10 +22,22 @@ from tui_ft.train.rundir import RunPaths, checkpoints, new_run_id, read_status, 
 from tui_ft.train.validate import validate
 from tui_ft.workspace import Workspace
 
+# A CPU run without OMP_NUM_THREADS gets the cores that are free at launch (at least one):
+# torch's default, one thread per core, crawls 10-60x slower as soon as another process
+# wants a core (each op's barrier waits for a descheduled thread; 6 s a demo step was seen
+# on a busy 2-core box, against 0.07 s with one thread). A set OMP_NUM_THREADS is kept.
+CPU_THREADS = (
+    'if [ -z "${OMP_NUM_THREADS-}" ] && [ -z "${CUDA_VISIBLE_DEVICES-}" ] '
+    "&& [ ! -e /dev/nvidiactl ] && [ -r /proc/loadavg ]; then "
+    "n=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1); read load _ < /proc/loadavg; "
+    't=$((n - ${load%%.*})); [ "$t" -ge 1 ] || t=1; export OMP_NUM_THREADS=$t; '
+    'echo "tui-ft: CPU run: OMP_NUM_THREADS=$t ($t of $n cores free at launch;'
+    ' set OMP_NUM_THREADS to choose)"; fi; '
+)
 # $1: exit-code file; the rest: the command. `trap :` (not '') so the child gets the
 # default handlers back at exec, while the shell itself waits for it.
 WRAPPER = (
-    'trap : ABRT TERM INT HUP; code_file=$1; shift; "$@"; '
+    CPU_THREADS + 'trap : ABRT TERM INT HUP; code_file=$1; shift; "$@"; '
     'echo $? > "$code_file.tmp"; mv "$code_file.tmp" "$code_file"'
 )
 
