@@ -37,6 +37,12 @@ def test_data_list_costs_two_round_trips_relative_or_absolute(box_python, box, b
     assert code == 0 and rows == expected
     assert absolute.channels + absolute.sftp + absolute.agent <= 2, absolute.log
 
+    # What the laptop ran on the box, its catalog cache warm now: no LLaMA-Factory import.
+    timed = box.run([box.python, "-X", "importtime", "-m", "tui_ft", "data", "list",
+                     str(datasets), "--json"])  # fmt: skip
+    assert json.loads(timed.stdout) == expected
+    assert "llamafactory" not in timed.stderr
+
 
 def test_data_list_of_a_missing_folder_is_an_error_naming_the_box(box_python, box_demo, capsys):
     with pytest.raises(SystemExit) as exit:
