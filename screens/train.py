@@ -145,6 +145,7 @@ class TrainScreen(PickFields, TrainFiles, TrainLaunch, AreaScreen):
             return
         if is_demo_model(msg.models[0]) and self._form_untouched(form):
             form.set_config(demo_run_config(dataset_dir=self.tui.workspace.datasets))
+            form.clear_auto()
         field.value = msg.models[0]
         data = form.query_one("#f-dataset", Input)
         if not data.value and len(msg.healthy) == 1:

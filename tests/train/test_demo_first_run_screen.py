@@ -26,6 +26,8 @@ async def test_the_demo_model_starts_with_settings_that_learn(demo_copy: Path):
         extra = app.screen.query_one("#f-extra", TextArea).text
         assert f"additional_target: {want['additional_target']}" in extra
         assert field(app, "dataset") == "identity_demo"
+        # still derived from the run's length: a 9-step first run draws 9 points
+        assert field(app, "logging_steps") == field(app, "save_steps") == ""
 
 
 async def test_another_first_model_keeps_the_forms_defaults(demo_copy: Path):
