@@ -109,6 +109,8 @@ class Host(ABC):
 
     name: str = "local"
     is_remote: bool = False
+    batched: bool = False
+    """True for a view whose reads one command fetched already (tui_ft.remote.view)."""
     python: str = "python3"
     """The interpreter on this host that has tui-ft installed: engine work that must run
     on the machine itself (hashing, linting, torch probes) runs `python -m tui_ft ...`.

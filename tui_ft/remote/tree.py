@@ -136,7 +136,7 @@ def tree_view(
     """`host` whose reads below `roots` (folders `depth` levels deep, None: all, hidden
     folders listed but not entered; files named in `read` whole) come from one command.
     A local host, or a view already, is returned as it is."""
-    if not host.is_remote or isinstance(host, HostView):
+    if not host.is_remote or host.batched:
         return host
     from tui_ft.host.agent import run_python
 

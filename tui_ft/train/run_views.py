@@ -11,7 +11,7 @@ from tui_ft.workspace import Workspace
 def run_view(host: Host, paths: RunPaths | None = None, *, disk: bool = False) -> Host:
     """`host` for reading one run's state: over SSH a `SnapshotHost` that fetched the run
     folder (and with `disk` its filesystem's usage) in one command; locally the host."""
-    if not host.is_remote or paths is None or getattr(host, "batched", False):
+    if not host.is_remote or paths is None or host.batched:
         return host  # a batched view read the run folders already
     from tui_ft.batch import SnapshotHost, snapshot
 
