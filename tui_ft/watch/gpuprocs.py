@@ -74,18 +74,13 @@ def kill_stray(ws: Workspace, pid: int, sig: int = signal.SIGTERM, gpus=None) ->
 
 def strays_on(host, workspace: str) -> list[StrayProcess]:
     """Stray GPU processes of `host` (NVML and the process table are read on the host)."""
-    import json
-
-    from tui_ft.host.base import HostError
+    from tui_ft.host.call import call
 
     if not host.is_remote:
         return stray_gpu_processes(Workspace(host, workspace))
-    argv = [host.python, "-m", "tui_ft", "--workspace", workspace, "watch", "--strays", "--json"]
-    res = host.run(argv, timeout=60)
-    if not res.ok:
-        raise HostError(f"listing GPU processes on {host.describe()} failed: {res.stderr[-300:]}")
+    rows = call(host, ["watch", "--strays", "--json"], workspace=workspace, timeout=60).value
     return [StrayProcess(d["pid"], tuple(d["gpus"]), d["used_memory"], d["command"])
-            for d in json.loads(res.stdout)]  # fmt: skip
+            for d in rows]  # fmt: skip
 
 
 def kill_stray_on(host, workspace: str, pid: int) -> bool:
