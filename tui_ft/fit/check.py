@@ -18,7 +18,7 @@ from tui_ft.fit.seqlen import Lengths, Unmeasured, measure
 from tui_ft.fit.settings import FitSettings, SettingsError, read_settings, read_zero, zero_from_json
 from tui_ft.fit.shape import ModelShape, ShapeError, read_shape
 from tui_ft.fit.verdict import NO_FIT, NO_GPU, Suggestion, judge, seq_for, suggestions
-from tui_ft.host.base import Host, HostError
+from tui_ft.host.base import Host
 
 
 class FitError(ValueError):
@@ -219,21 +219,18 @@ def fit_on(
         return fit_config(
             host, raw, devices=devices, free=free, gpus=gpus, measure_data=measure_data
         )
-    from tui_ft.checks.probe import parse_json_tail
+    from tui_ft.host.call import call
     from tui_ft.lf import yamlio
 
-    argv = [host.python, "-m", "tui_ft", "fit", "-", "--json", "--on-box"]
+    argv = ["fit", "-", "--json", "--on-box"]
     argv += ["--devices", devices] if devices else []
     argv += ["--free", str(free)] if free is not None else []
     argv += ["--gpus", str(gpus)] if gpus else []
     argv += [] if measure_data else ["--no-data"]
-    res = host.run(argv, input=yamlio.dump(raw), env={"HF_HUB_OFFLINE": "1"}, timeout=timeout)
-    data = parse_json_tail(res.stdout)
-    if data is None:
-        tail = (res.stderr or res.stdout).strip().splitlines()[-1:] or ["no output"]
-        raise HostError(
-            f"{host.describe()}: `tui-ft fit` failed: {tail[0].removeprefix('tui-ft: ')}"
-        )
+    # Any exit code: "won't fit" and a bad config are answers (the JSON says which).
+    data = call(
+        host, argv, input=yamlio.dump(raw), env={"HF_HUB_OFFLINE": "1"}, timeout=timeout, ok=None
+    ).value
     if "error" in data:
         raise FitError(str(data["error"]))
     return FitReport.from_dict(data)

@@ -44,13 +44,15 @@ class Answer:
     stderr: str
 
 
-def _answer(host: Host, argv: Sequence[str], res: CommandResult, ok: Sequence[int]) -> Answer:
+def _answer(
+    host: Host, argv: Sequence[str], res: CommandResult, ok: Sequence[int] | None
+) -> Answer:
     shown = " ".join(argv[:4])
     try:
         value = json_tail(res.stdout)
     except ValueError:
         value = None
-    if value is None or res.returncode not in ok:
+    if value is None or (ok is not None and res.returncode not in ok):
         why = (res.stderr or res.stdout).strip().splitlines()[-1:] or [f"exit {res.returncode}"]
         where = f" on {host.describe()}" if host.is_remote else ""
         said = why[0].removeprefix("tui-ft: ")  # the box's tui-ft said what and where
@@ -69,9 +71,10 @@ def call(
     input: str | None = None,
     env: Mapping[str, str] | None = None,
     timeout: float | None = 600,
-    ok: Sequence[int] = (0,),
+    ok: Sequence[int] | None = (0,),
 ) -> Answer:
-    """`tui-ft [--workspace WS] ARGV` on `host` (ARGV asks for JSON); its answer."""
+    """`tui-ft [--workspace WS] ARGV` on `host` (ARGV asks for JSON); its answer. `ok`: the
+    exit codes that still answer (None: any code, when the JSON itself says what failed)."""
     full = [host.python, "-m", "tui_ft"]
     if workspace:
         full += ["--workspace", workspace]
