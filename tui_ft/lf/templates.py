@@ -147,11 +147,11 @@ def _write_disk(path: str, cat: Catalog) -> None:
 
 def _ask(host: Host) -> Catalog:
     from tui_ft.host.base import HostError
+    from tui_ft.host.call import run_script
 
     try:
-        res = host.run([host.python, "-c", SCRIPT], timeout=180)
-        data = json.loads(res.stdout.strip().splitlines()[-1]) if res.ok else {}
-    except (HostError, OSError, ValueError, IndexError):
+        data = run_script(host, SCRIPT, timeout=180)
+    except (HostError, OSError):  # CallError included: no LLaMA-Factory there
         data = {}
     if not isinstance(data, dict) or "templates" not in data:
         return builtin_catalog()
