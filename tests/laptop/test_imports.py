@@ -42,9 +42,10 @@ OUTSIDE_BASE: dict[str, tuple[set[str], str]] = {
     "tui_ft/demo/build.py": ({"sentencepiece", "torch", "transformers"}, BOX),
     "tui_ft/gguf/inspect.py": ({"gguf"}, BOX),
     "tui_ft/gguf/modelfile.py": ({"llamafactory", "transformers"}, BOX),
-    "tui_ft/gguf/perplexity.py": ({"numpy", "llama_cpp"}, BOX),
+    "tui_ft/gguf/cpu.py": ({"llama_cpp"}, "loads GGUFs for perplexity, verify, chat: as those"),
+    "tui_ft/gguf/perplexity.py": ({"numpy"}, BOX),
     "tui_ft/gguf/template_check.py": ({"llamafactory", "jinja2", "llama_cpp", "transformers"}, BOX),
-    "tui_ft/gguf/verify.py": ({"llama_cpp", "torch", "transformers"}, BOX),
+    "tui_ft/gguf/verify.py": ({"torch", "transformers"}, BOX),
     "tui_ft/models/download.py": ({"modelscope_hub", "modelscope", "huggingface_hub"}, BOX),
 }
 
