@@ -154,7 +154,14 @@ def measure(
 def _count(
     host: Host, model: str, template: str, files: list[tuple[str, dict[str, Any]]]
 ) -> Lengths:
-    import numpy as np
+    try:  # a laptop's base install has neither: plan for cutoff_len and say why
+        import llamafactory  # noqa: F401
+        import numpy as np
+    except ImportError as exc:
+        raise Unmeasured(
+            f"measuring the data needs tui-ft[train] here ({exc.name} is missing); "
+            "run it on the box with --host"
+        ) from None
 
     from tui_ft.datasets.entry import Mapping
     from tui_ft.datasets.readers import iter_records
