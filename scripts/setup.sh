@@ -38,9 +38,13 @@ build_cxxflags="${CXXFLAGS:-} $SAFE_CFLAGS"
 # What the installed wheel was built from: a change of version, flags or compiler rebuilds
 # it (a wheel from before the safe flags included).
 llama_key=$VENV/.tui-ft-llama-build
-want_llama=$(printf '%s\n' "${pinned:-unpinned}" "$build_cflags" "$build_cxxflags" "$build_cmake" \
+# The lean include is named by its content, not its path: clones share one built wheel.
+want_llama=$(printf '%s\n' "${pinned:-unpinned}" "$build_cflags" "$build_cxxflags" \
+  "${build_cmake//$PWD\//}" "$(sha256sum < scripts/llama-cpp-lean.cmake)" \
   "$(${CXX:-c++} --version 2>/dev/null | head -1)" "$(${CC:-cc} --version 2>/dev/null | head -1)" \
   | sha256sum | cut -d' ' -f1)
+# Wheels built here, keyed by all of the above (pip's own cache is keyed by the sdist alone).
+wheel_cache=${XDG_CACHE_HOME:-$HOME/.cache}/tui-ft/llama-wheels/$want_llama
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ "$(cat "$llama_key" 2>/dev/null)" = "$want_llama" ] \
   && "$VPY" -c 'import tui_ft, llamafactory' 2>/dev/null; then
   exit 0
@@ -65,38 +69,44 @@ t0=$SECONDS
 have=$("$VPY" -c 'import importlib.metadata as m; print(m.version("llama_cpp_python"))' \
   2>/dev/null || true)
 build_pid=
+wheels=
 if [ -z "$have" ] || { [ -z "${TUI_FT_UNPINNED:-}" ] && [ "$have" != "$pinned" ]; } \
   || [ "$(cat "$llama_key" 2>/dev/null)" != "$want_llama" ]; then
-  echo "setup: llama-cpp-python: compiling llama.cpp in the background ..." >&2
-  wheels=$(mktemp -d)
-  log=$wheels/build.log
-  # pip's wheel cache would hand back a wheel built from the same sdist with other flags:
-  # the sdist comes through pip's download cache, the wheel is built with no cache at all.
-  if ! "$VPY" -m pip download --disable-pip-version-check --no-deps --no-binary llama-cpp-python \
-    -d "$wheels/sdist" "${pins[@]}" "llama-cpp-python>=0.3.16" >"$log" 2>&1; then
-    tail -20 "$log" >&2
-    echo "setup: could not download the llama-cpp-python sources (log: $log)" >&2
-    exit 1
+  if [ -n "${TUI_FT_UNPINNED:-}" ] || ! compgen -G "$wheel_cache/llama_cpp_python-*.whl" >/dev/null; then
+    echo "setup: llama-cpp-python: compiling llama.cpp in the background ..." >&2
+    wheels=$(mktemp -d)
+    log=$wheels/build.log
+    # pip's wheel cache would hand back a wheel built from the same sdist with other flags:
+    # the sdist comes through pip's download cache, the wheel is built with no cache at all.
+    if ! "$VPY" -m pip download --disable-pip-version-check --no-deps --no-binary llama-cpp-python \
+      -d "$wheels/sdist" "${pins[@]}" "llama-cpp-python>=0.3.16" >"$log" 2>&1; then
+      tail -20 "$log" >&2
+      echo "setup: could not download the llama-cpp-python sources (log: $log)" >&2
+      exit 1
+    fi
+    CFLAGS=$build_cflags CXXFLAGS=$build_cxxflags CMAKE_ARGS=$build_cmake \
+      CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)} \
+      "$VPY" -m pip wheel --disable-pip-version-check --no-cache-dir -v --no-deps \
+      -w "$wheels" "$wheels"/sdist/llama_cpp_python-*.tar.gz >>"$log" 2>&1 &
+    build_pid=$!
+    trap 'kill "$build_pid" 2>/dev/null || true' EXIT
+    # A heartbeat every 30 s with the compiler's progress ("[41/83]"): a slow machine
+    # must not look hung.
+    (
+      next=$((SECONDS + 30))
+      while kill -0 "$build_pid" 2>/dev/null; do
+        sleep 1
+        if [ "$SECONDS" -ge "$next" ]; then
+          next=$((next + 30))
+          step=$(grep -oE '\[[0-9]+/[0-9]+\]' "$log" | tail -1 || true)
+          echo "setup:   building llama.cpp ${step:-(preparing)} $((SECONDS - t0)) s" >&2
+        fi
+      done
+    ) &
+  else
+    echo "setup: llama-cpp-python: the wheel built earlier with these flags ($wheel_cache)" >&2
+    wheels=$wheel_cache
   fi
-  CFLAGS=$build_cflags CXXFLAGS=$build_cxxflags CMAKE_ARGS=$build_cmake \
-    CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)} \
-    "$VPY" -m pip wheel --disable-pip-version-check --no-cache-dir -v --no-deps \
-    -w "$wheels" "$wheels"/sdist/llama_cpp_python-*.tar.gz >>"$log" 2>&1 &
-  build_pid=$!
-  trap 'kill "$build_pid" 2>/dev/null || true' EXIT
-  # A heartbeat every 30 s with the compiler's progress ("[41/83]"): a slow machine
-  # must not look hung.
-  (
-    next=$((SECONDS + 30))
-    while kill -0 "$build_pid" 2>/dev/null; do
-      sleep 1
-      if [ "$SECONDS" -ge "$next" ]; then
-        next=$((next + 30))
-        step=$(grep -oE '\[[0-9]+/[0-9]+\]' "$log" | tail -1 || true)
-        echo "setup:   building llama.cpp ${step:-(preparing)} $((SECONDS - t0)) s" >&2
-      fi
-    done
-  ) &
 fi
 
 echo "setup: torch (CPU wheel) ..." >&2
@@ -113,10 +123,18 @@ if [ -n "$build_pid" ]; then
   fi
   trap - EXIT
   echo "setup: llama-cpp-python built ($((SECONDS - t0)) s)" >&2
+  if [ -z "${TUI_FT_UNPINNED:-}" ]; then  # kept for the next venv or clone (renamed: whole)
+    rm -rf "$wheel_cache.partial" && mkdir -p "$wheel_cache.partial" \
+      && cp "$wheels"/llama_cpp_python-*.whl "$wheel_cache.partial/" \
+      && rm -rf "$wheel_cache" && mv "$wheel_cache.partial" "$wheel_cache" \
+      || echo "setup: warning: could not keep the built wheel in $wheel_cache" >&2
+  fi
+fi
+if [ -n "$wheels" ]; then
   # --force-reinstall --no-deps: the rebuilt wheel of the same version replaces the old one.
   pip_install --force-reinstall --no-deps "$wheels"/llama_cpp_python-*.whl
   pip_install "$wheels"/llama_cpp_python-*.whl  # its dependencies, on a new venv
-  rm -rf "$wheels"
+  [ "$wheels" = "$wheel_cache" ] || rm -rf "$wheels"
   rm -f "$llama_key"  # written once the marker beside the libraries is (below)
 fi
 
