@@ -1,8 +1,9 @@
 """`tui-ft watch`: the watchdog daemon on the box (start, --status, --stop, --cancel-poweroff).
 
 Started detached like a run, so it outlives the SSH session and the laptop; with
-`--host` it starts on the box. Its settings (notify.webhooks, watch:, hourly_price)
-come from the config of the machine that starts it and are kept beside it.
+`--host` it starts on the box. Its settings (watch:, hourly_price) come from the config
+of the machine that starts it and are kept beside it; its webhooks are the box's own
+`notify:` when the box's config names any, else the starting machine's.
 """
 
 from __future__ import annotations
@@ -77,12 +78,15 @@ def _foreground(ws, files, config) -> int:
     from tui_ft.watch.settings import parse_watch
 
     carried = read_carried(ws.host, files) or carried_settings(config)
+    # Webhooks are the sending side's (README's settings table): this box's own `notify:`
+    # when it names any, else what the starting laptop carried here.
+    notify = config.notify if (config.notify or {}).get("webhooks") else carried.get("notify")
     ws.host.makedirs(files.folder)
     ws.host.write_text(files.pid, f"{os.getpid()}\n")
     watcher = Watcher(
         ws,
         parse_watch(carried.get("watch")),
-        parse_notify(carried.get("notify")),
+        parse_notify(notify),
         hourly_price=carried.get("hourly_price"),
         currency=carried.get("currency") or "",
         read_sample=read_local,
