@@ -1,10 +1,12 @@
 """The Runs table's columns and the cells of one run's row, for a wide and a narrow terminal.
 
-At 80 columns the wide set (98 cells with padding) would push the cost off to the right,
-behind a horizontal scroll; the narrow set (78: it fits beside a vertical scrollbar) keeps
-run, status, step, loss and cost on screen and leaves duration and size out. Widths are
-fixed either way: auto widths depend on what was shown before and on timing (and
-snapshots must not).
+At 80 columns the wide set would push the cost off to the right, behind a horizontal
+scroll; the narrow set keeps run, status, step, loss and cost on screen and leaves
+duration and size out. Each column is as wide as its widest value (`fit_columns`), so a
+number is never cut ("552/2000", not "552/20"); when the set is wider than the terminal,
+the text columns give up cells, status first, then the run name (its end is its unique
+part: the start is a date). Widths depend only on the rows and the terminal width, never
+on what was shown before or on timing (snapshots must not).
 """
 
 from __future__ import annotations
@@ -31,9 +33,42 @@ def table_width(columns: tuple[Column, ...]) -> int:
     return sum(width + 2 for _key, _label, width in columns) + 2
 
 
-def columns_for(width: int) -> tuple[Column, ...]:
-    """The set for a table `width` cells wide: the wide one whenever it fits."""
-    return WIDE if width >= table_width(WIDE) else NARROW
+def is_wide(columns: tuple[Column, ...]) -> bool:
+    return any(key == "duration" for key, _label, _width in columns)
+
+
+# What a text column keeps when cells are short: the status's first word, a run's time.
+TEXT_FLOOR = {"status": 8, "run": 12}
+
+
+def natural(base: tuple[Column, ...], rows: list[dict[str, str]]) -> tuple[Column, ...]:
+    """`base` with each column as wide as its label or widest value."""
+    return tuple(
+        (key, label, max([len(label)] + [len(row[key]) for row in rows]))
+        for key, label, _width in base
+    )
+
+
+def fit_columns(width: int, wide_rows: list[dict[str, str]],
+                narrow_rows: list[dict[str, str]]) -> tuple[Column, ...]:  # fmt: skip
+    """The columns for a table `width` cells wide showing these rows (each row's cells by
+    key, as `cells` gives them for the wide and the narrow set): the wide set whenever it
+    fits whole, else the narrow one, its text columns cut to fit; spare cells go to the
+    run name. Numbers are never cut: past the text columns' floors the table scrolls."""
+    wide = natural(WIDE, wide_rows)
+    if table_width(wide) <= width:
+        spare = width - table_width(wide)  # a longer run name shows whole
+        return tuple((k, label, w + spare if k == "run" else w) for k, label, w in wide)
+    widths = {key: w for key, _label, w in natural(NARROW, narrow_rows)}
+    excess = table_width(natural(NARROW, narrow_rows)) - width
+    if excess < 0:
+        widths["run"] -= excess  # spare room: a longer run name shows whole
+    for key in ("status", "run"):
+        if excess > 0:
+            give = min(excess, max(0, widths[key] - TEXT_FLOOR[key]))
+            widths[key] -= give
+            excess -= give
+    return tuple((key, label, widths[key]) for key, label, _width in NARROW)
 
 
 def short_status(item: RunRow) -> str:
@@ -43,20 +78,30 @@ def short_status(item: RunRow) -> str:
     return item.status
 
 
-def row_cells(
-    item: RunRow, size: int | None, marked: bool, currency: str,
-    columns: tuple[Column, ...] = WIDE,
-) -> tuple[str, ...]:  # fmt: skip
-    """One run's cells, in the order of `columns`."""
+def cells(
+    item: RunRow, size: int | None, marked: bool, currency: str, wide: bool
+) -> dict[str, str]:
+    """One run's cells by column key, for the wide or the narrow set."""
     r = item.info
-    cells = {
+    return {
         "mark": "●" if marked else "",
         "run": r.run_id,
-        "status": item.status if columns is WIDE else short_status(item),
+        "status": item.status if wide else short_status(item),
         "step": f"{r.last_step or 0}/{r.total_steps or '?'}",
         "loss": "—" if r.last_loss is None else f"{r.last_loss:.4f}",
         "duration": human_duration(r.active_seconds),
         "size": "—" if size is None else human_bytes(size),
         "cost": cost_text(item.cost, currency),
     }
-    return tuple(cells[key] for key, _label, _width in columns)
+
+
+def fit_cells(by_key: dict[str, str], columns: tuple[Column, ...]) -> tuple[str, ...]:
+    """A row's cells in the order of `columns`; a run name cut to its column keeps its end
+    (what tells runs apart: they start with the same date) behind an ellipsis."""
+    out = []
+    for key, _label, width in columns:
+        text = by_key[key]
+        if key == "run" and len(text) > width:
+            text = "…" + text[len(text) - width + 1 :]
+        out.append(text)
+    return tuple(out)

@@ -12,7 +12,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable
 
 from screens.run_watch import RunRow, watch_rows
-from screens.runs_columns import Column, columns_for, row_cells
+from screens.runs_columns import Column, cells, fit_cells, fit_columns, is_wide
 from screens.runs_poweroff import RunsPowerOff
 from screens.widgets.loss_plot import Curve, LossPlot
 from tui_ft.remote.runs_table import runs_table
@@ -37,7 +37,8 @@ class RunsLoading(RunsPowerOff):
     marked: set[str]
     _live: Timer
     table_columns: tuple[Column, ...] = ()
-    """The column set shown: wide, or narrow on a small terminal (`set_columns`)."""
+    """The column set shown: wide, or narrow on a small terminal, sized to the rows."""
+    _table_width = 80  # the terminal's, as `set_columns` last heard
     _shown: RunsLoading.Loaded | None = None
 
     class Loaded(Message, namespace="runs_screen"):
@@ -90,30 +91,39 @@ class RunsLoading(RunsPowerOff):
 
     def _fill(self, msg: Loaded) -> None:
         table = self.query_one(DataTable)
-        row = table.cursor_row
-        table.clear()
         currency = self.tui.config.currency
-        for item in msg.rows:
-            r = item.info
-            marked = r.run_id in self.marked
-            cells = row_cells(item, msg.sizes.get(r.run_id), marked, currency, self.table_columns)
-            table.add_row(*cells, key=r.run_id)
+        shown = [
+            (item, msg.sizes.get(item.info.run_id), item.info.run_id in self.marked)
+            for item in msg.rows
+        ]
+        by_set = {
+            wide: [cells(item, size, marked, currency, wide) for item, size, marked in shown]
+            for wide in (True, False)
+        }
+        # Widths from the values shown: a new run, or a step count growing a digit, widens
+        # its column (rebuilt only when a width changes).
+        row = table.cursor_row  # before the columns change: rebuilding them resets it
+        self._set_table_columns(fit_columns(self._table_width, by_set[True], by_set[False]))
+        table.clear()
+        rows = by_set[is_wide(self.table_columns)]
+        for (item, _size, _marked), by_key in zip(shown, rows, strict=True):
+            table.add_row(*fit_cells(by_key, self.table_columns), key=item.info.run_id)
         if msg.runs:
             table.move_cursor(row=min(row, len(msg.runs) - 1))
 
     def set_columns(self, width: int) -> None:
-        """The column set for a terminal `width` cells wide; the rows shown are redrawn in
-        it when it changes."""
-        columns = columns_for(width)
-        if columns is self.table_columns:
+        """Columns for a terminal `width` cells wide; the rows shown are redrawn in them."""
+        self._table_width = width
+        if self._shown is not None:
+            self._fill(self._shown)
+        else:
+            self._set_table_columns(fit_columns(width, [], []))
+
+    def _set_table_columns(self, columns: tuple[Column, ...]) -> None:
+        if columns == self.table_columns:
             return
         self.table_columns = columns
         table = self.query_one(DataTable)
-        row = table.cursor_row  # clearing the columns resets it
-        table.clear(columns=True)
+        table.clear(columns=True)  # and the rows: `_fill` adds them back
         for key, label, column_width in columns:
             table.add_column(label, width=column_width, key=key)
-        if self._shown is not None:
-            self._fill(self._shown)
-            if table.row_count:
-                table.move_cursor(row=min(row, table.row_count - 1))
