@@ -1,10 +1,11 @@
-"""The run monitor's log pane: the console log's tail, a filter box, the first error,
-follow on/off, and what `y` copies."""
+"""The run monitor's log pane: the console log's tail, a filter box that searches the whole
+log (on its host, in a worker), the first error, follow on/off, and what `y` copies."""
 
 from __future__ import annotations
 
 import re
 
+from textual import work
 from textual.containers import Vertical
 from textual.widgets import Input, Log
 
@@ -25,13 +26,38 @@ class MonitorLogPane(Vertical):
         self.query_one("#mon-filter", Input).display = False
 
     def show_log(self) -> None:
-        """The tail, filtered by the filter box's text (case-insensitive) when it is open."""
+        """The tail; with the filter box open and filled, every line of the run's console
+        log that holds its text (case-insensitive), searched in a worker."""
         box = self.query_one("#mon-filter", Input)
-        needle = box.value.strip().lower() if box.display else ""
-        lines = [x for x in self.tail if needle in x.lower()] if needle else self.tail
+        needle = box.value.strip() if box.display else ""
+        if needle and self.paths is not None:
+            self._search(self.paths, needle)
+            return
+        self._write(self.tail)
+
+    def _write(self, lines: list[str]) -> None:
         log = self.query_one("#mon-log", Log)
         log.clear()
         log.write_lines(lines)
+
+    @work(thread=True, exclusive=True, group="log-filter")
+    def _search(self, paths: RunPaths, needle: str) -> None:
+        from tui_ft.train.log_search import search_log
+
+        host = self.app.host  # type: ignore[attr-defined]
+        # The log the tail was read from: LLaMA-Factory's, else the launch log before it.
+        st = host.stat(paths.running_log)
+        path = paths.running_log if st is not None and st.size else paths.launch_log
+        try:
+            lines = search_log(host, path, needle)
+        except Exception as exc:  # a lost link, a log not written yet: say so in the pane
+            lines = [f"(could not search {path}: {exc})"]
+        self.app.call_from_thread(self._searched, needle, lines)
+
+    def _searched(self, needle: str, lines: list[str]) -> None:
+        box = self.query_one("#mon-filter", Input)
+        if box.display and box.value.strip() == needle:  # not a stale answer
+            self._write(lines or [f"(no line holds {needle!r})"])
 
     def open_filter(self) -> None:
         box = self.query_one("#mon-filter", Input)
