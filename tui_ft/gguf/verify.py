@@ -80,6 +80,8 @@ class VerifyReport:
 
 
 def verify_gguf(path: str, hf_dir: str | None = None, n_greedy: int = 8) -> VerifyReport:
+    import llama_cpp  # noqa: F401  # first: a missing tui-ft[gguf] is named, not the file
+
     info = read_gguf_info(path)
     threads = min(os.cpu_count() or 2, 4)
     llm = load_llama(path, n_ctx=512, n_threads=threads, verbose=False, seed=0)
