@@ -51,7 +51,7 @@ OUTSIDE_BASE: dict[str, tuple[set[str], str]] = {
     "tui_ft/gguf/cpu.py": ({"llama_cpp"}, "loads GGUFs for perplexity, verify, chat: as those"),
     "tui_ft/gguf/perplexity.py": ({"numpy"}, BOX),
     "tui_ft/gguf/template_check.py": ({"llamafactory", "jinja2", "llama_cpp", "transformers"}, BOX),
-    "tui_ft/gguf/verify.py": ({"torch", "transformers"}, BOX),
+    "tui_ft/gguf/verify.py": ({"llama_cpp", "torch", "transformers"}, BOX + "; names tui-ft[gguf]"),
     "tui_ft/models/download.py": ({"modelscope_hub", "modelscope", "huggingface_hub"}, BOX),
 }
 
