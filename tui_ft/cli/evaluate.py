@@ -14,6 +14,15 @@ import time
 
 from tui_ft.cli.common import CLIError, host_from_args, host_path, load_config, workspace_from_args
 
+TEMPLATE_HELP = "chat template (default: the run's or model's recorded one, else default)"
+
+
+def _template(args: argparse.Namespace, host, model: str, adapter: str | None) -> str:
+    """--template, else what training recorded (the adapter's run, then the model)."""
+    from tui_ft.lf.recorded import recorded_template_for
+
+    return args.template or recorded_template_for(host, model, adapter) or "default"
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("eval", help="score a model on a dataset with LLaMA-Factory's predict")
@@ -21,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--adapter", metavar="DIR", help="LoRA adapter, or a run folder holding one")
     p.add_argument("--dataset", required=True, metavar="NAME", help="name in dataset_info.json")
     p.add_argument("--dataset-dir", metavar="DIR", help="default: the workspace's datasets/")
-    p.add_argument("--template", default="default", help="chat template (default: default)")
+    p.add_argument("--template", help=TEMPLATE_HELP)
     p.add_argument("--max-samples", type=int, default=50, metavar="N")
     p.add_argument("--max-new-tokens", type=int, default=128, metavar="N")
     p.add_argument("--output", metavar="DIR", help="default: <workspace>/evals/<time>-<dataset>")
@@ -32,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("model", metavar="MODEL", help="model folder, name under models/, or .gguf")
     a.add_argument("prompt", help="the question")
     a.add_argument("--adapter", metavar="DIR", help="LoRA adapter, or a run folder holding one")
-    a.add_argument("--template", default="default", help="chat template (default: default)")
+    a.add_argument("--template", help=TEMPLATE_HELP)
     a.add_argument("--system", help="system prompt")
     a.add_argument("--temperature", type=float, default=0.0)
     a.add_argument("--top-p", type=float, default=1.0)
@@ -76,13 +85,14 @@ def run_eval(args: argparse.Namespace) -> int:
     stamp = time.strftime("%Y%m%d-%H%M%S")
     try:
         adapter = _adapter(args, host)
+        model = _model_path(args, host, ws, args.model)
         spec = PredictSpec(
-            model=_model_path(args, host, ws, args.model),
+            model=model,
             dataset=args.dataset,
             dataset_dir=args.dataset_dir or ws.datasets,
             output_dir=args.output or ws.path("evals", f"{stamp}-{args.dataset}"),
             adapter=adapter,
-            template=args.template,
+            template=_template(args, host, model, adapter),
             max_samples=args.max_samples,
             max_new_tokens=args.max_new_tokens,
         )
@@ -139,7 +149,8 @@ def run_ask(args: argparse.Namespace) -> int:
     model = _model_path(args, host, ws, args.model)
     try:
         adapter = _adapter(args, host)
-        backend = open_backend(host, model, adapter, args.template)
+        template = None if model.endswith(".gguf") else _template(args, host, model, adapter)
+        backend = open_backend(host, model, adapter, template or "default")
         check = getattr(backend, "check", None)
         if check:
             check()
