@@ -6,18 +6,13 @@ the SSH connection is closed, and the webhook still hears that the run finished.
 
 from __future__ import annotations
 
-import json
-import posixpath
-
 import pytest
 import yaml
 
+from tests.watch.box_run import start_box_run
 from tests.watch.hookserver import HookServer
-from tests.watch.test_daemon import TRAINER
 from tui_ft.cli import main
 from tui_ft.host import open_host
-from tui_ft.train.launch import WRAPPER
-from tui_ft.train.rundir import RunPaths
 
 pytestmark = pytest.mark.ssh
 
@@ -39,17 +34,7 @@ def test_daemon_on_the_box_reports_after_the_ssh_session_is_gone(
             assert main([*box_args, "watch"]) == 0
             assert "watching" in capsys.readouterr().out
             host = open_host("box")
-            paths = RunPaths(posixpath.join(ws, "runs", "on-box"))
-            trainer = posixpath.join(ws, "trainer.py")
-            host.write_text(trainer, TRAINER)
-            host.write_text(paths.args, "model_name_or_path: tiny\n")
-            host.makedirs(paths.output)
-            argv = ["sh", "-c", WRAPPER, "tui-ft-run", paths.exit_code, host.python, trainer,
-                    paths.trainer_log, "8", "0", paths.args]  # fmt: skip
-            pid = host.spawn_detached(
-                argv, cwd=paths.root, log_path=paths.launch_log, pid_path=paths.pid
-            )
-            host.write_text(paths.status, json.dumps({"launches": [{"pid": pid}]}))
+            start_box_run(host, ws, "on-box", 8)
             host.close()  # the laptop goes away while the run trains
             _, body, _ = hooks.wait_for(lambda p: p[1].get("run") == "on-box", timeout=120)
             assert body["kind"] == "finished" and body["last_loss"] is not None

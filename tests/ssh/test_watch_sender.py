@@ -3,18 +3,13 @@ the box's own `notify:` when its config names any, else the laptop's (README's t
 
 from __future__ import annotations
 
-import json
-import posixpath
-
 import pytest
 import yaml
 
+from tests.watch.box_run import start_box_run
 from tests.watch.hookserver import HookServer
-from tests.watch.test_daemon import TRAINER
 from tui_ft.cli import main
 from tui_ft.host import open_host
-from tui_ft.train.launch import WRAPPER
-from tui_ft.train.rundir import RunPaths
 
 pytestmark = pytest.mark.ssh
 
@@ -47,17 +42,7 @@ def test_the_daemon_posts_to_the_side_the_table_names(
         try:
             assert main([*box_args, "watch"]) == 0
             host = open_host("box")
-            paths = RunPaths(posixpath.join(ws, "runs", "sent"))
-            trainer = posixpath.join(ws, "trainer.py")
-            host.write_text(trainer, TRAINER)
-            host.write_text(paths.args, "model_name_or_path: tiny\n")
-            host.makedirs(paths.output)
-            argv = ["sh", "-c", WRAPPER, "tui-ft-run", paths.exit_code, host.python, trainer,
-                    paths.trainer_log, "4", "0", paths.args]  # fmt: skip
-            pid = host.spawn_detached(
-                argv, cwd=paths.root, log_path=paths.launch_log, pid_path=paths.pid
-            )
-            host.write_text(paths.status, json.dumps({"launches": [{"pid": pid}]}))
+            start_box_run(host, ws, "sent", 4)
             host.close()
             path, body, _ = hooks.wait_for(lambda p: p[1].get("run") == "sent", timeout=120)
             assert (path, body["kind"]) == (f"/{sender}", "finished")

@@ -12,8 +12,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING, Any
 
 from tui_ft.cli.common import CLIError, host_from_args, load_config, workspace_from_args
+
+if TYPE_CHECKING:
+    from tui_ft.fit.check import FitReport
+    from tui_ft.host.base import Host
 
 
 def parse_size(text: str) -> int:
@@ -71,8 +76,18 @@ def _read_config(args: argparse.Namespace, ws, local: bool) -> dict:
     return raw
 
 
+def _fit(host: Host, raw: dict[str, Any], args: argparse.Namespace) -> FitReport:
+    """The estimate with the command line's plan (devices, a planned GPU, data or not)."""
+    from tui_ft.fit.check import fit_on
+
+    return fit_on(
+        host, raw, devices=args.devices, free=args.free, gpus=args.gpus,
+        measure_data=not args.no_data,
+    )  # fmt: skip
+
+
 def run(args: argparse.Namespace) -> int:
-    from tui_ft.fit.check import FitError, dumps, fit_on
+    from tui_ft.fit.check import FitError, dumps
     from tui_ft.host.base import HostError
 
     if args.report:
@@ -87,15 +102,7 @@ def run(args: argparse.Namespace) -> int:
 
         host = open_host(None)
         try:
-            raw = _read_config(args, None, local=True)
-            report = fit_on(
-                host,
-                raw,
-                devices=args.devices,
-                free=args.free,
-                gpus=args.gpus,
-                measure_data=not args.no_data,
-            )
+            report = _fit(host, _read_config(args, None, local=True), args)
         except FitError as exc:
             print(json.dumps({"error": str(exc)}))
             return 2
@@ -105,14 +112,7 @@ def run(args: argparse.Namespace) -> int:
     ws = workspace_from_args(args, host, config)
     raw = _read_config(args, ws, local=not host.is_remote)
     try:
-        report = fit_on(
-            host,
-            raw,
-            devices=args.devices,
-            free=args.free,
-            gpus=args.gpus,
-            measure_data=not args.no_data,
-        )
+        report = _fit(host, raw, args)
     except (FitError, HostError) as exc:
         raise CLIError(f"{args.config}: {exc}") from exc
     probe = None
