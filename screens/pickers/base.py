@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 T = TypeVar("T")
@@ -65,6 +65,9 @@ class Picker(ModalScreen[T | None], Generic[T]):
             yield Static(self.HEADER, id="picker-header", markup=False)
             yield self.make_list()
             yield Static("reading…", id="picker-state")
+        # Its own footer, over the area's: a Footer lists its own screen's keys, and the
+        # area's ("/ Filter log") do nothing while the picker is open.
+        yield Footer(compact=True, show_command_palette=False)
 
     def make_list(self) -> OptionList:
         return OptionList(id="picker-list", compact=True)

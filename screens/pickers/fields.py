@@ -33,24 +33,35 @@ class PickFields:
     def action_pick(self) -> None:
         screen: Screen = self  # type: ignore[assignment]
         focused = screen.focused
-        wid = focused.id if isinstance(focused, Input) else None
-        if wid not in self.PICK_FIELDS:
-            wid = self.PICK_DEFAULT
+        if isinstance(focused, Input) and focused.id not in self.PICK_FIELDS:
+            # The user is in a field with nothing to pick: say so, stay there.
+            kinds = ", ".join(sorted(set(self.PICK_FIELDS.values())))
+            screen.notify(f"no picker for this field: type its value (ctrl+o picks: {kinds})")
+            return
+        wid = focused.id if isinstance(focused, Input) else self.PICK_DEFAULT
         if not wid:
             return
         field = screen.query_one(f"#{wid}", Input)
         kind = self.PICK_FIELDS[wid]
         picker = self.make_picker(kind, field.value.strip(), self.pick_context(wid))
+        screen.app.push_screen(picker, lambda value: self._picker_closed(wid, kind, value))
 
-        def picked(value: Any) -> None:
-            if value is not None:
-                self.on_picked(wid, kind, value)
-            # Back where the user was, the value in sight; again after the screen's resume,
-            # which would otherwise restore the focus from before the picker (none, maybe).
-            field.focus()
-            screen.call_after_refresh(field.focus)
+    def _picker_closed(self, wid: str, kind: str, value: Any) -> None:
+        """A pick fills the field and puts focus in it, the value in sight. Escape leaves
+        focus nowhere, as Escape does in any field, so the next key is a command (1-7
+        switch area) and never typed into the field.
 
-        screen.app.push_screen(picker, picked)
+        Both again after a refresh: on resume, Textual restores the screen's focus or, when
+        there was none, focuses its first focusable widget (AUTO_FOCUS), an Input."""
+        screen: Screen = self  # type: ignore[assignment]
+        if value is None:
+            screen.set_focus(None)
+            screen.call_after_refresh(screen.set_focus, None)
+            return
+        self.on_picked(wid, kind, value)
+        field = screen.query_one(f"#{wid}", Input)
+        field.focus()
+        screen.call_after_refresh(field.focus)
 
     def make_picker(self, kind: str, current: str, ctx: dict[str, str]) -> Picker:
         app: Any = self.app  # type: ignore[attr-defined]

@@ -40,13 +40,27 @@ class TemplatePicker(Picker[str]):
         self.host, self.model = host, model
 
     def rows(self) -> list[Row]:
-        from tui_ft.lf.templates import suggest_template, template_names
+        from tui_ft.lf.templates import template_names
 
         names = template_names(self.host)
-        best = suggest_template(self.model, self.host) if self.model else None
+        best = self.own_template()
         if best in names:
             names.remove(best)
             names.insert(0, best)
             if not self.preselect or self.preselect == "default":
                 self.preselect = best
         return [Row(f"{n}{'  ← for this model' if n == best else ''}", n, n) for n in names]
+
+    def own_template(self) -> str | None:
+        """The model's own template: the one recorded with it (tui-ft's models, merges and
+        LlamaBoard exports say which they were trained with), else LlamaBoard's pairing."""
+        from tui_ft.lf.recorded import read_recorded_template
+        from tui_ft.lf.templates import suggest_template
+
+        if not self.model:
+            return None
+        try:
+            recorded = read_recorded_template(self.host, self.model)
+        except OSError:  # a hub id, an unreadable folder: no record, fall back to the name
+            recorded = None
+        return recorded or suggest_template(self.model, self.host)

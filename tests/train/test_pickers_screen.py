@@ -122,7 +122,10 @@ async def test_template_picker_offers_llamafactory_templates(demo_copy: Path):
     app = local_app(demo_copy, "train")
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: field(app, "model_name_or_path").value, "the first model")
-        await pilot.press("escape", "ctrl+o", "escape", "tab")  # from the model to the template
+        # Enter picks the current model and puts focus in its field; tab: the template.
+        await pilot.press("escape", "ctrl+o")
+        await until(pilot, lambda: picker_rows(app), "the model picker's rows")
+        await pilot.press("enter", "tab")
         assert app.focused is field(app, "template")
         await pilot.press("ctrl+o")
         await until(pilot, lambda: len(picker_rows(app)) > 20, "LLaMA-Factory's templates")
@@ -230,10 +233,12 @@ def test_picker_snapshot(snap_compare, tmp_path, monkeypatch, size, kind):
 
     async def run_before(pilot) -> None:
         await until(pilot, lambda: field(app, "model_name_or_path").value, "the first model")
+        await app.workers.wait_for_complete()  # the form's fit line too: the same picture
+        await pilot.pause()
         await pilot.press("escape", "ctrl+o")  # the model picker
         await until(pilot, lambda: picker_rows(app), "the model picker's rows")
-        if kind == "data":  # back on the model field, two fields on: the datasets
-            await pilot.press("escape")
+        if kind == "data":  # the model picked, back in its field; two fields on: datasets
+            await pilot.press("enter")
             await until(pilot, lambda: not isinstance(app.screen, Picker), "the picker closed")
             await pilot.press("tab", "tab", "ctrl+o")
             await until(pilot, lambda: "Datasets" in str(app.screen.TITLE), "the dataset picker")
