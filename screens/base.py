@@ -8,9 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Static, TabbedContent
+from textual.widgets import Button, Header, Input, Static, TabbedContent
 
 from screens.link import LinkBanner
+from screens.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from screens.app import TuiFtApp
