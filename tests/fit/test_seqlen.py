@@ -4,6 +4,8 @@ tokenizer and LLaMA-Factory's template, capped by cutoff_len, cached per files."
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -12,21 +14,37 @@ import pytest
 from tui_ft.fit.seqlen import _cache_path, measure
 from tui_ft.host import LocalHost
 
+_LF_LENGTHS = """
+import json, sys
+from llamafactory.data.template import get_template_and_fix_tokenizer
+from llamafactory.hparams import DataArguments
+from transformers import AutoTokenizer
+
+model, records = sys.argv[1], json.loads(sys.stdin.read())
+tok = AutoTokenizer.from_pretrained(model)
+tpl = get_template_and_fix_tokenizer(tok, DataArguments(template="default"))
+out = []
+for r in records:
+    query = "\\n".join(x for x in (r["instruction"], r.get("input", "")) if x)
+    msgs = [{"role": "user", "content": query}, {"role": "assistant", "content": r["output"]}]
+    out.append(sum(len(p) + len(a) for p, a in tpl.encode_multiturn(tok, msgs, None, None)))
+print(json.dumps(out))
+"""
+
 
 def lf_lengths(model: Path, records: list[dict]) -> list[int]:
-    """What LLaMA-Factory's own template makes of each record (prompt + response ids)."""
-    from llamafactory.data.template import get_template_and_fix_tokenizer
-    from llamafactory.hparams import DataArguments
-    from transformers import AutoTokenizer
-
-    tok = AutoTokenizer.from_pretrained(str(model))
-    tpl = get_template_and_fix_tokenizer(tok, DataArguments(template="default"))
-    out = []
-    for r in records:
-        query = "\n".join(x for x in (r["instruction"], r.get("input", "")) if x)
-        msgs = [{"role": "user", "content": query}, {"role": "assistant", "content": r["output"]}]
-        out.append(sum(len(p) + len(a) for p, a in tpl.encode_multiturn(tok, msgs, None, None)))
-    return out
+    """What LLaMA-Factory's own template makes of each record (prompt + response ids), in a
+    fresh interpreter: a test worker's earlier tests once left it encoding every record as
+    2 tokens (the truth must not depend on what ran before)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _LF_LENGTHS, str(model)],
+        input=json.dumps(records),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 @pytest.mark.lf
